@@ -1,0 +1,296 @@
+"""Movement events: which sentences say that someone moved, from where, to where, when.
+
+A sentence is a movement claim when it holds a movement verb (transported, sent, headed to,
+stationed at, ...) and places governed by directional prepositions ("from A, B and C",
+"to the port city of D", "at bases in X, Y and Z"). Places are otherwise left as mentions:
+where something was said, what an article is about, cover identities ("disguised as
+recruits from Buryatia"), captions and page furniture never become stops.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from gazetteer.place import Place
+from geo.model import Document, Event, Evidence, Mention, Sentence, Timex
+from geo.resolve import contains
+from geo.text import zone_at
+
+# Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
+_MOVE = r"transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|pull(?:ed|ing) out|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
+_HEAD = r"head(?:ed|ing|s)?(?:\s+for|\s+to|\s+toward)|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
+_ARRIVE = r"arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen|sighted|disperse[ds]?|dispersed"
+_STATION = r"station(?:ed|ing)|based|basing|garrison(?:ed)?|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
+_TRIGGER = re.compile(rf"\b(?:(?P<head>{_HEAD})|(?P<arrive>{_ARRIVE})|(?P<station>{_STATION})|(?P<move>{_MOVE}))\b", re.I)
+
+_EXPECTED = re.compile(
+    r"\b(?:will|shall|(?:is|are|was|were) (?:expected|scheduled|set|due|slated|planned|planning|going) to|expected to|scheduled|plans? to|planning to|intends? to|to be (?:deployed|sent|moved|transferred)|could|may|might|would)\b",
+    re.I,
+)
+# Words that may stand between a preposition and the place it governs.
+_BRIDGE = {
+    "the", "a", "an", "areas", "area", "near", "of", "port", "city", "cities", "town", "towns", "village",
+    "villages", "region", "regions", "province", "provinces", "called", "named", "bases", "base",
+    "military", "facility", "facilities", "camp", "camps", "including", "such", "as", "training",
+    "ground", "grounds", "airfield", "airbase", "air", "naval", "harbour", "harbor", "border", "capital",
+    "far-eastern", "eastern", "western", "northern", "southern", "central", "north-eastern", "outskirts",
+    "vicinity", "frontline", "front", "line", "lines", "island", "coast", "coastal", "occupied", "key",
+    "strategic", "russian-occupied", "nearby", "neighboring", "neighbouring", "district", "districts",
+    "state", "states", "county", "oblast", "krai", "base,", "site", "sites", "several", "multiple",
+    "various", "two", "three", "four", "five", "airport", "station", "railway", "rail", "hub",
+    "headquarters", "garrison", "positions", "territory", "part", "parts", "port-city",
+}
+_ROLE_PREP = {
+    "from": "origin", "out": "origin",
+    "to": "destination", "into": "destination", "toward": "destination", "towards": "destination",
+    "for": "destination", "reach": "destination", "reached": "destination", "reaches": "destination",
+    "reaching": "destination", "entered": "destination", "enters": "destination", "entering": "destination",
+    "enter": "destination", "arrives": "destination",
+    "in": "presence", "at": "presence", "inside": "presence", "on": "presence",
+    "via": "transit", "through": "transit", "across": "transit",
+}
+_LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and|or)?|(?:and|or|as well as|&))\s*(?:the\s+)?(?:to\s+|from\s+|in\s+)?$", re.I)
+_COVER = re.compile(
+    r"\b(disguis\w*|dressed|look(?:ed)? like|pos(?:ing|ed) as|pretend\w*|ID cards?|identity|documents|passports?|residents? of|natives? of|born in|recruits from)\b",
+    re.I,
+)
+_ANAPHOR = re.compile(r"\b(they|them|those|these|it|the (?:troops|soldiers|forces|personnel|units?|fighters))\b", re.I)
+_ROUTE_WAY = re.compile(r"^\s*[-–—]\s*$")
+_WAY_WORD = re.compile(r"^\s*(highway|motorway|road|freeway|expressway|railway|rail line|railroad|route|corridor|border crossing)\b", re.I)
+_MODES = [
+    ("ship", re.compile(r"\b(ships?|landing ships?|vessels?|navy|naval|ferr(?:y|ies|ied)|boats?|sail(?:ed|ing)?|port|fleet|maritime|by sea|frigates?|destroyers?|submarines?|carriers?)\b", re.I)),
+    ("rail", re.compile(r"\b(trains?|rail(?:way)?s?|railroad|by rail|wagons?)\b", re.I)),
+    ("air", re.compile(r"\b(planes?|aircraft|flights?|fl(?:ew|own)|airlift(?:ed)?|airfields?|airports?|by air|helicopters?|jets?)\b", re.I)),
+    ("road", re.compile(r"\b(trucks?|lorr(?:y|ies)|kamaz|convoys?|highways?|motorway|roads?|buses|bus|vehicles?|cars?|drove|by road)\b", re.I)),
+    ("foot", re.compile(r"\b(on foot|walked|marched|trekked)\b", re.I)),
+]
+_PEOPLE = r"(?:troops|soldiers|forces|personnel|fighters|servicemen|service members|marines|sailors|officers|men|people|refugees|migrants|civilians|workers|recruits|mercenaries|paratroopers|commandos|engineers|advisers|advisors|tanks|vehicles|ships|vessels|aircraft|families|children|residents|evacuees)"
+_COUNT = re.compile(
+    rf"\b(?:an estimated |estimated |about |around |nearly |some |approximately |roughly |as many as |at least |more than |over |up to )?(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?:\s*(?:million|thousand))?)\s+(?:[A-Z][\w'’-]*\s+){{0,3}}(?:[a-z][\w-]*\s+){{0,2}}{_PEOPLE}\b"
+)
+_ACTOR = re.compile(rf"\b((?:[A-Z][\w'’.-]*\s+){{1,3}}(?:[a-z][\w-]*\s+){{0,2}}{_PEOPLE})\b")
+
+
+def _words_back(text: str) -> list[str]:
+    return re.findall(r"[\w'’-]+|[,;:()]", text)
+
+
+# Nouns and verbs of reporting: "reports from the U.S.", "citing sources in Kyiv" name where a
+# claim comes from, not where anyone moved.
+_SOURCE_WORDS = {
+    "reports", "report", "reported", "disclosures", "officials", "official", "statement", "statements",
+    "sources", "source", "intelligence", "according", "quoted", "data", "information", "evidence", "news",
+    "word", "warnings", "claims", "citing", "images", "footage", "photos", "video", "videos", "letter",
+    "message", "call", "calls", "envoy", "delegation", "visitors", "experts", "analysts", "journalists",
+}
+_CLAUSE_BREAK = re.compile(r"\b(that|said|says|say|told|while|whereas|although|but|because|which|who)\b|[;:]", re.I)
+
+
+def _governing_role(between: str) -> str | None:
+    """The role a preposition gives a place, looking back over bridge words."""
+    words = _words_back(between)
+    for k in range(len(words) - 1, -1, -1):
+        w = words[k]
+        lw = w.lower()
+        if lw in _ROLE_PREP:
+            if lw == "from" and k > 0 and words[k - 1].lower() in _SOURCE_WORDS:
+                return None
+            return _ROLE_PREP[lw]
+        if lw in _BRIDGE or lw in (",",) or w[:1].isupper() or lw.isdigit() or lw.endswith(("’s", "'s")):
+            continue
+        return None
+    return None
+
+
+def _count(sentence: str) -> int | None:
+    m = _COUNT.search(sentence)
+    if not m:
+        return None
+    raw = m.group("n").replace(",", "")
+    mult = 1
+    if "million" in raw:
+        mult, raw = 1_000_000, raw.replace("million", "")
+    elif "thousand" in raw:
+        mult, raw = 1000, raw.replace("thousand", "")
+    try:
+        value = int(float(raw.strip()) * mult)
+    except ValueError:
+        return None
+    if 1900 <= value <= 2100 and "," not in m.group("n"):
+        return None  # a year, not a head count
+    return value
+
+
+def _mode(*texts: str) -> str:
+    for text in texts:
+        for mode, pattern in _MODES:
+            if pattern.search(text):
+                return mode
+    return "unknown"
+
+
+def _actor(sentence: str) -> str | None:
+    m = _ACTOR.search(sentence)
+    if not m:
+        return None
+    words = m.group(1).split()
+    while words and words[0].lower() in ("the", "a", "an", "and", "but", "while", "on", "in", "some", "about", "many"):
+        words = words[1:]
+    return " ".join(words) or None
+
+
+_REPORTING = re.compile(
+    r"\b(said|says|say|told|tells|reported|reports|announced|announces|stated|claimed|confirmed|noted|added|"
+    r"published|posted|wrote|according|statement|release|briefing|address|report)\W+(?:\w+\W+){0,2}$", re.I)
+_REPORTED_AFTER = re.compile(r"^\W*(?:\w+\W+)?(press release|statement|briefing|report|address|announcement)\b", re.I)
+
+
+def _dates(timexes: list[Timex], published: date | None, text: str = "") -> tuple[date | None, date | None, int]:
+    """The dates a sentence gives its claim: the tightest dated expression, else none.
+
+    Dates of the reporting itself ("said on Friday", "Friday's press release") say when a claim
+    was made, not when the movement happened, so they are left out."""
+    usable = [t for t in timexes if t.first and t.last and len(t.value) > 4
+              and not (text and (_REPORTING.search(text[max(0, t.start - 40):t.start])
+                                 or _REPORTED_AFTER.match(text[t.end:t.end + 30])))]
+    if not usable:
+        return None, None, 3
+    best = min(usable, key=lambda t: (t.precision, (t.last - t.first).days))
+    return best.first, best.last, best.precision
+
+
+def extract_events(
+    doc: Document, sentences: list[Sentence], mentions: list[Mention], timexes: list[Timex]
+) -> tuple[list[Event], set[int]]:
+    """Events of one document, and the indexes (into ``mentions``) of the places they use."""
+    text = doc.text
+    events: list[Event] = []
+    used: set[int] = set()
+    last_event_sentence = -10
+    for si, sent in enumerate(sentences):
+        if zone_at(text, sent.start):
+            continue
+        in_sent = [(i, m) for i, m in enumerate(mentions) if sent.start <= m.start < sent.end and m.place]
+        stimex = [t for t in timexes if sent.start <= t.start < sent.end]
+        triggers = list(_TRIGGER.finditer(sent.text))
+        highway = _highway(text, in_sent)
+        if highway:
+            (ia, a), (ib, b), word = highway
+            start, end, prec = _dates(stimex, doc.published, text)
+            events.append(Event(doc.id, (a.place,), (b.place,), "transit", "reported", start, end, prec,
+                                "rail" if "rail" in word.lower() else "road", _actor(sent.text), _count(sent.text),
+                                (Evidence(doc.id, sent.text, sent.start, sent.end),)))
+            used.update((ia, ib))
+            last_event_sentence = si
+            continue
+        if not triggers:
+            continue
+        roles = _roles(text, sent, in_sent)
+        presence_verb = any(t.group("arrive") or t.group("station") for t in triggers)
+        origins = [(i, m) for i, m in in_sent if roles.get(i) == "origin"]
+        dests = [(i, m) for i, m in in_sent if roles.get(i) == "destination"
+                 or (roles.get(i) == "presence" and presence_verb)]
+        relation = _relation(triggers, bool(origins), any(roles.get(i) == "presence" for i, _ in dests))
+        start, end, prec = _dates(stimex, doc.published, text)
+        status = "expected" if _EXPECTED.search(sent.text[: triggers[0].end() + 1]) else "reported"
+        evidence = (Evidence(doc.id, sent.text, sent.start, sent.end),)
+        if not origins and not dests:
+            # "It said they were transported ... between Oct. 8 and Oct. 13": a sentence without
+            # places whose pronoun subject continues the movement claimed just before it.
+            prev = events[-1] if events else None
+            if (prev and si - last_event_sentence <= 2 and prev.relation == "move" and not prev.start
+                    and _ANAPHOR.search(sent.text[: triggers[0].start()]) and (start or end)):
+                events[-1] = replace(
+                    prev, start=start, end=end, time_precision=prec,
+                    mode=prev.mode if prev.mode != "unknown" else _mode(sent.text),
+                    count=prev.count or _count(sent.text), evidence=prev.evidence + evidence,
+                )
+                last_event_sentence = si
+            continue
+        origins = _drop_containers(origins, dests)
+        dests = _drop_containers(dests, origins)
+        neighbour = sentences[si + 1].text if si + 1 < len(sentences) else ""
+        events.append(Event(
+            doc.id, tuple(m.place for _, m in origins), tuple(m.place for _, m in dests), relation, status,
+            start, end, prec, _mode(sent.text, neighbour if relation == "move" else ""), _actor(sent.text),
+            _count(sent.text), evidence,
+        ))
+        used.update(i for i, _ in origins + dests)
+        last_event_sentence = si
+    return events, used
+
+
+def _relation(triggers, has_origins: bool, has_presence: bool) -> str:
+    kinds = [k for k in ("move", "head", "arrive", "station") if any(t.group(k) for t in triggers)]
+    if has_origins and "move" in kinds:
+        return "move"
+    if has_presence:
+        return "station" if "station" in kinds else "arrive"
+    if "head" in kinds:
+        return "head"
+    return kinds[0] if kinds else "move"
+
+
+def _roles(text: str, sent: Sentence, in_sent: list[tuple[int, Mention]]) -> dict[int, str]:
+    roles: dict[int, str] = {}
+    prev_end = sent.start
+    prev_idx = None
+    for i, m in in_sent:
+        between = text[prev_end:m.start]
+        before = text[sent.start:m.start]
+        after = text[m.end:m.end + 3]
+        if after.startswith(("’s", "'s")) or _qualifies(text, m, in_sent):
+            prev_end = m.end
+            continue  # "Russia's Kursk Oblast", "Ussuriysk, Primorsky Krai": a qualifier, not a stop
+        cover = _COVER.search(before[-90:])
+        if prev_idx is not None and _LIST_JOIN.fullmatch(between) and prev_idx in roles:
+            role = roles[prev_idx]
+        else:
+            role = _governing_role(text[max(sent.start, m.start - 120):m.start])
+        if cover and role:
+            role = None
+        if role and not _same_clause(sent.text, m.start - sent.start, m.end - sent.start):
+            role = None
+        if role:
+            roles[i] = role
+        prev_end = m.end
+        prev_idx = i
+    return roles
+
+
+def _same_clause(sentence: str, start: int, end: int) -> bool:
+    """True if a movement verb governs the place: no clause break between the place and the
+    nearest trigger ("reports from the U.S. that troops are headed to X": the U.S. is not an origin)."""
+    best = None
+    for t in _TRIGGER.finditer(sentence):
+        gap = sentence[t.end():start] if t.end() <= start else sentence[end:t.start()]
+        dist = len(gap)
+        if best is None or dist < best[0]:
+            best = (dist, gap)
+    return best is not None and not _CLAUSE_BREAK.search(best[1])
+
+
+def _qualifies(text: str, m: Mention, in_sent: list[tuple[int, Mention]]) -> bool:
+    """True if ``m`` is an area qualifying the place just before it ("Ussuriysk, Primorsky Krai")."""
+    for _, other in in_sent:
+        if other.end <= m.start and re.fullmatch(r",\s*|\s+in\s+", text[other.end:m.start]):
+            return contains(m.place, other.place)
+    return False
+
+
+def _highway(text: str, in_sent):
+    """ "the Kursk-Voronezh highway": a sighting on the way between two places."""
+    for (ia, a), (ib, b) in zip(in_sent, in_sent[1:]):
+        if _ROUTE_WAY.match(text[a.end:b.start]):
+            m = _WAY_WORD.match(text[b.end:b.end + 24])
+            if m and a.place.id != b.place.id:
+                return (ia, a), (ib, b), m.group(1)
+    return None
+
+
+def _drop_containers(items, others):
+    """Drop areas that only contain another endpoint ("from Chongjin ... in North Korea")."""
+    everyone = [m.place for _, m in items + others]
+    return [(i, m) for i, m in items if not any(contains(m.place, p) for p in everyone)]

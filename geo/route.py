@@ -1,0 +1,292 @@
+"""From events to a route: merge what several articles say, chain stops into legs.
+
+Three steps, each deterministic whatever order documents arrive in:
+1. *Fragments*: one article gives the origins of a movement, another its destination (same
+   head count or overlapping dates, compatible ends): they are one movement.
+2. *Chain*: events in date order; a movement with origins gives reported/expected legs; a
+   destination reached without stated origin, or a new presence, is linked from the story's
+   previous stops (status ``inferred``), never from nothing.
+3. *Merge*: legs with the same ends and status from several articles become one leg that
+   lists every source; disagreeing counts are all kept.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from gazetteer.place import Place
+from geo.model import DocumentMeta, Event, Evidence, Leg, Mention, Route, RoutePlace
+from geo.resolve import contains, km
+
+FINE_KINDS = ("city", "site", "water", "other", "region")
+MAX_INFERRED_ORIGINS = 6
+
+
+@dataclass
+class _LegDraft:
+    origin: Place
+    destination: Place
+    status: str
+    start: date | None
+    end: date | None
+    precision: int
+    mode: str
+    actors: list[str] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    confidence: float = 0.7
+    transit: bool = False
+
+
+def _overlap(a: Event, b: Event) -> bool:
+    if not (a.start or a.end) or not (b.start or b.end):
+        return False
+    a0, a1 = a.start or a.end, a.end or a.start
+    b0, b1 = b.start or b.end, b.end or b.start
+    return a0 <= b1 and b0 <= a1
+
+
+def _compatible_ends(coarse: tuple[Place, ...], fine: tuple[Place, ...]) -> bool:
+    return not coarse or all(any(c.id == f.id or contains(c, f) for c in coarse) for f in fine)
+
+
+def _merge_fragments(events: list[Event]) -> list[Event]:
+    """Join an event that knows the origins with one that knows the destination."""
+    events = list(events)
+    merged = True
+    while merged:
+        merged = False
+        for i, a in enumerate(events):
+            if a.relation != "move" or not a.origins:
+                continue
+            for j, b in enumerate(events):
+                if i == j or b.relation not in ("move", "head") or b.origins or not b.destinations:
+                    continue
+                if not any(p.kind in FINE_KINDS and p.kind != "region" for p in b.destinations):
+                    continue
+                same_count = a.count is not None and a.count == b.count
+                if not (same_count or (_overlap(a, b) and a.count in (None, b.count))):
+                    continue
+                if not _compatible_ends(a.destinations, b.destinations):
+                    continue
+                start = min(d for d in (a.start, b.start) if d) if (a.start or b.start) else None
+                end = max(d for d in (a.end, b.end) if d) if (a.end or b.end) else None
+                combined = replace(
+                    a, destinations=b.destinations, start=a.start or b.start, end=a.end or b.end,
+                    time_precision=min(a.time_precision, b.time_precision),
+                    mode=a.mode if a.mode != "unknown" else b.mode, actor=a.actor or b.actor,
+                    count=a.count or b.count, evidence=a.evidence + b.evidence,
+                )
+                if a.start and b.start:
+                    combined = replace(combined, start=max(a.start, b.start) if _overlap(a, b) else start,
+                                       end=min(a.end, b.end) if _overlap(a, b) and a.end and b.end else end)
+                events[i] = combined
+                del events[j]
+                merged = True
+                break
+            if merged:
+                break
+    # Events that repeat a merged one's count and dates with only a country as destination
+    # ("1,500 fighters traveled to Russia last month") add a source, not a movement.
+    return events
+
+
+def _date_key(ev: Event, published: dict[str, date | None]) -> tuple:
+    d = ev.start or ev.end or published.get(ev.document) or date.max
+    return (d, ev.end or d, ev.document)
+
+
+def _sources(ev: Event) -> list[str]:
+    seen: list[str] = []
+    for e in ev.evidence:
+        if e.document not in seen:
+            seen.append(e.document)
+    return seen or [ev.document]
+
+
+def build_route(
+    events: list[Event],
+    mentions: list[Mention],
+    documents: list[DocumentMeta],
+    place_evidence: dict[tuple[str, int, int], Evidence],
+    title: str | None = None,
+    gazetteer_version: str = "",
+) -> Route:
+    published = {d.id: d.published for d in documents}
+    events = sorted(events, key=lambda e: _date_key(e, published))
+    events = _merge_fragments(events)
+    events = sorted(events, key=lambda e: _date_key(e, published))
+    drafts: list[_LegDraft] = []
+    current: list[Place] = []
+    visited: set[str] = set()
+    last_date: date | None = None
+    transits: list[_LegDraft] = []
+    for ev in events:
+        when_end = ev.end or ev.start or published.get(ev.document)
+        fine_dests = [p for p in ev.destinations if p.kind in FINE_KINDS]
+        coarse_dests = [p for p in ev.destinations if p.kind not in FINE_KINDS]
+        base = dict(status=ev.status, start=ev.start, end=ev.end or (None if ev.start else published.get(ev.document)),
+                    precision=ev.time_precision, mode=ev.mode)
+        if not ev.origins and not fine_dests:
+            continue  # only countries: says nothing about the route's stops
+        if ev.relation == "transit":
+            a, b = ev.origins[0], ev.destinations[0]
+            transits.append(_draft(a, b, ev, **base, transit=True))
+            continue
+        if ev.origins:
+            targets = ev.destinations
+            if not fine_dests and coarse_dests and any(
+                any(contains(c, p) for c in coarse_dests) for p in current
+            ):
+                continue  # "sent to Russia" when the story is already in Russia
+            for o in ev.origins:
+                for d in targets:
+                    if o.id != d.id and not contains(d, o) and not contains(o, d):
+                        drafts.append(_draft(o, d, ev, **base, confidence=0.8))
+            if fine_dests:
+                current = list(fine_dests)
+            elif targets:
+                current = list(targets)
+            else:
+                current = list(ev.origins)  # "departed from Odesa": the story is there now
+            visited.update(p.id for p in ev.origins + tuple(targets))
+        else:
+            # A destination reached or a presence, origin not stated: chain from the previous stops.
+            new = [p for p in fine_dests if p.id not in visited and not any(contains(p, c) for c in current)]
+            if ev.relation in ("arrive", "station"):
+                hub = [c for c in current if c.id in {p.id for p in fine_dests}] or current
+                for p in new:
+                    if hub:
+                        origin = min(hub, key=lambda c: (km(c, p), c.id))
+                        drafts.append(_draft(origin, p, ev, **_inferred(base, last_date, when_end), confidence=0.5))
+                current = _unique(current + [p for p in fine_dests])
+            else:
+                origins = [c for c in current if c.id not in {p.id for p in new}][:MAX_INFERRED_ORIGINS]
+                for p in new:
+                    for o in origins:
+                        if not contains(p, o):
+                            drafts.append(_draft(o, p, ev, **_inferred(base, last_date, when_end), confidence=0.5))
+                if new:
+                    current = list(new)
+            visited.update(p.id for p in fine_dests)
+        last_date = max(d for d in (last_date, ev.end or ev.start) if d) if (last_date or ev.end or ev.start) else None
+    # A sighting on the way between two places points toward where the story ends.
+    final = current[0] if current else None
+    for t in transits:
+        if final and km(t.origin, final) < km(t.destination, final):
+            t.origin, t.destination = t.destination, t.origin
+        drafts.append(t)
+    legs = _merge_legs(drafts)
+    return _assemble(legs, mentions, documents, place_evidence, title, gazetteer_version)
+
+
+def _unique(places: list[Place]) -> list[Place]:
+    seen, out = set(), []
+    for p in places:
+        if p.id not in seen:
+            seen.add(p.id)
+            out.append(p)
+    return out
+
+
+def _inferred(base: dict, last_date: date | None, when: date | None) -> dict:
+    out = dict(base)
+    out["status"] = "inferred"
+    out["start"] = last_date if last_date and (not when or last_date <= when) else base["start"]
+    out["end"] = when
+    out["precision"] = 3
+    out["mode"] = "unknown"  # how the troops got there is not stated
+    return out
+
+
+def _draft(o: Place, d: Place, ev: Event, *, status, start, end, precision, mode, confidence=0.7, transit=False):
+    return _LegDraft(o, d, status, start, end, precision, mode, [ev.actor] if ev.actor else [],
+                     [ev.count] if ev.count is not None else [], _sources(ev), list(ev.evidence), confidence, transit)
+
+
+def _merge_legs(drafts: list[_LegDraft]) -> list[_LegDraft]:
+    groups: dict[tuple[str, str], list[_LegDraft]] = {}
+    order: list[tuple[str, str]] = []
+    for d in drafts:
+        key = (d.origin.id, d.destination.id)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(d)
+    out = []
+    rank = {"reported": 0, "expected": 1, "inferred": 2}
+    for key in order:
+        ds = groups[key]
+        head = min(ds, key=lambda d: rank[d.status])
+        m = _LegDraft(head.origin, head.destination, head.status, None, None, min(d.precision for d in ds),
+                      next((d.mode for d in ds if d.mode != "unknown"), "unknown"), confidence=max(d.confidence for d in ds))
+        starts = [d.start for d in ds if d.start]
+        ends = [d.end for d in ds if d.end]
+        m.start = min(starts) if starts else None
+        m.end = max(ends) if ends else None
+        for d in ds:
+            for a in d.actors:
+                if a not in m.actors:
+                    m.actors.append(a)
+            for c in d.counts:
+                if c not in m.counts:
+                    m.counts.append(c)
+            for s in d.sources:
+                if s not in m.sources:
+                    m.sources.append(s)
+            for e in d.evidence:
+                if e not in m.evidence:
+                    m.evidence.append(e)
+        m.confidence = min(0.95, m.confidence + 0.05 * (len(m.sources) - 1))
+        out.append(m)
+    out.sort(key=lambda d: (d.start or d.end or date.max, d.end or date.max, rank[d.status], d.origin.id, d.destination.id))
+    return out
+
+
+def _assemble(drafts, mentions, documents, place_evidence, title, gazetteer_version) -> Route:
+    legs: list[Leg] = []
+    for n, d in enumerate(drafts, start=1):
+        legs.append(Leg(
+            id=f"leg-{n:03d}", sequence=n, origin=d.origin, destination=d.destination, start=d.start, end=d.end,
+            time_precision=d.precision if d.start or d.end else 3, mode=d.mode,
+            actor="; ".join(d.actors) if d.actors else None, count=d.counts[0] if d.counts else None,
+            status=d.status, sources=tuple(sorted(d.sources)), confidence=round(d.confidence, 2),
+            evidence=tuple(sorted(d.evidence, key=lambda e: (e.document, e.start))),
+            count_values=tuple(d.counts) if len(d.counts) > 1 else (),
+        ))
+    on_route: dict[str, list[Leg]] = defaultdict(list)
+    for leg in legs:
+        on_route[leg.origin.id].append(leg)
+        on_route[leg.destination.id].append(leg)
+    by_place: dict[str, list[Mention]] = defaultdict(list)
+    places: dict[str, Place] = {}
+    for m in mentions:
+        if m.place:
+            by_place[m.place.id].append(m)
+            places[m.place.id] = m.place
+    for leg in legs:
+        places.setdefault(leg.origin.id, leg.origin)
+        places.setdefault(leg.destination.id, leg.destination)
+    doc_text_order = {d.id: i for i, d in enumerate(documents)}
+    route_places: list[RoutePlace] = []
+    for pid, place in places.items():
+        ms = by_place.get(pid, [])
+        legs_here = on_route.get(pid, [])
+        dates = [d for leg in legs_here for d in (leg.start, leg.end) if d]
+        sources = sorted({m.document for m in ms} | {s for leg in legs_here for s in leg.sources},
+                         key=lambda s: (doc_text_order.get(s, 1 << 30), s))
+        evidence = tuple(sorted({place_evidence[k] for k in ((m.document, m.start, m.end) for m in ms)
+                                 if k in place_evidence}, key=lambda e: (e.document, e.start)))
+        route_places.append(RoutePlace(
+            place=place, role="route" if legs_here else "mention",
+            geo_precision={"country": 3, "region": 3}.get(place.kind, 1),
+            first_date=min(dates) if dates else None, last_date=max(dates) if dates else None,
+            sources=tuple(sources), mention_count=len(ms),
+            surface_forms=tuple(sorted({m.surface for m in ms})), evidence=evidence,
+        ))
+    route_places.sort(key=lambda rp: (rp.role != "route", rp.first_date or date.max, -rp.mention_count, rp.place.id))
+    return Route(places=tuple(route_places), legs=tuple(legs), documents=tuple(documents), title=title,
+                 gazetteer_version=gazetteer_version)

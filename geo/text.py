@@ -1,0 +1,110 @@
+"""Sentences and page zones of an article's text.
+
+News pages copied as text carry captions, headline lists and news feeds around the story.
+Those zones still yield place mentions, but never movement claims, so the event stage
+asks :func:`zones` which sentences are story text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from geo.model import Sentence
+
+# Abbreviations that end with a period but do not end a sentence in news copy.
+_ABBREVIATIONS = {
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "gov", "sen",
+    "rep", "st", "mt", "ft", "no", "vs", "etc", "inc", "corp", "co", "ltd", "jr", "sr", "prof",
+    "approx", "est", "dept", "univ", "ave", "blvd", "rd", "hwy", "u.s", "u.k", "u.n", "e.g", "i.e",
+}
+
+_BOUNDARY = re.compile(r"""([.!?…]+["”’)\]]*)(\s+)(?=["“‘(\[]?[A-Z0-9À-ÖØ-Þ])|\n\s*\n|\n(?=\s*\S)""")
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split into sentences with offsets; newlines always end a sentence (news copy is line-based)."""
+    out: list[Sentence] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group(1):
+            end = m.start(2)
+            word = re.search(r"([\w.]+)[.]$", text[max(start, m.start() - 12):m.start(1) + 1])
+            if m.group(1) == "." and word:
+                token = word.group(1).lower().rstrip(".")
+                if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+                    continue
+        else:
+            end = m.start()
+        _emit(text, start, end, out)
+        start = m.end()
+    _emit(text, start, len(text), out)
+    return out
+
+
+def _emit(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    seg = text[start:end]
+    stripped = seg.strip()
+    if not stripped:
+        return
+    lead = len(seg) - len(seg.lstrip())
+    s = start + lead
+    out.append(Sentence(s, s + len(stripped), stripped))
+
+
+# Lines that open a block of page furniture running to the end of the page.
+_FEED_HEADERS = re.compile(
+    r"^\s*(?:\[[A-Z]+\]\s*)?(news feed|more news|latest stories|latest news|you may also like|popular now|"
+    r"most read|most popular|must-reads|editors[’']? picks|related (?:stories|articles|news)|"
+    r"recommended|trending|leave a reply|comments\d*|share it on\.*|read next)\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A photo credit or caption marker: the paragraph carrying it (or just above it) is a caption.
+_CREDIT = re.compile(
+    r"(getty images|/afp\b|\bafp via\b|/reuters|reuters/|\bap photo\b|/ap\b|/yonhap|\bphoto:|"
+    r"\bphotograph:|\bimage:|\(photo|screenshot|illustrative purposes|/epa\b|\bepa-efe\b|/tass\b|"
+    r"\bphoto by\b|\bphoto credit)",
+    re.IGNORECASE,
+)
+
+
+def zones(text: str) -> list[tuple[int, int, str]]:
+    """Character ranges of the page that are not story text: ``(start, end, kind)``.
+
+    ``kind`` is ``feed`` (headline lists and news feeds after a feed header), ``caption``
+    (a paragraph with a photo credit, or followed by a credit line) or ``list`` (bullets).
+    """
+    return list(_zones(text))
+
+
+@lru_cache(maxsize=64)
+def _zones(text: str) -> tuple[tuple[int, int, str], ...]:
+    out: list[tuple[int, int, str]] = []
+    feed = _FEED_HEADERS.search(text)
+    limit = feed.start() if feed else len(text)
+    if feed:
+        out.append((feed.start(), len(text), "feed"))
+    lines = []
+    pos = 0
+    for line in text[:limit].splitlines(keepends=True):
+        lines.append((pos, pos + len(line), line))
+        pos += len(line)
+    nonblank = [(a, b, l) for a, b, l in lines if l.strip()]
+    for i, (a, b, line) in enumerate(nonblank):
+        stripped = line.strip()
+        if _CREDIT.search(line):
+            out.append((a, b, "caption"))
+            if i > 0 and len(stripped) < 80:
+                pa, pb, prev = nonblank[i - 1]
+                out.append((pa, pb, "caption"))
+        elif stripped.startswith(("•", "* ", "- ", "· ")):
+            out.append((a, b, "list"))
+    return tuple(sorted(out))
+
+
+def zone_at(text: str, offset: int) -> str | None:
+    for a, b, kind in _zones(text):
+        if a <= offset < b:
+            return kind
+    return None

@@ -1,0 +1,297 @@
+"""Folium/branca elements for the route map, built for safety, size and determinism.
+
+* Data go into the page only as JSON literals made safe for a ``<script>`` block
+  (:func:`js_literal`); no article text is ever placed in a Jinja template source or a JS
+  template literal (folium's Popup/Tooltip do the latter, where ``${...}`` or ``\\x3c``
+  in a sentence would run or become markup).
+* Each layer draws all its markers or lines from one JSON array with a small loop, instead
+  of one folium object (and one block of script) per feature: the page stays small and
+  renders fast with thousands of features.
+* :func:`deterministic_ids` replaces folium's random element ids with counted ones while a
+  map is built and rendered, so the same map gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import itertools
+import json
+import re
+import threading
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import folium
+from branca.element import Element, MacroElement
+from folium.elements import ElementAddToElement
+from folium.template import Template
+
+__all__ = [
+    "js_literal",
+    "RouteMap",
+    "DataLayer",
+    "CountryOutlines",
+    "StaticHtml",
+    "InlineAssets",
+    "Attribution",
+    "deterministic_ids",
+    "find_random_ids",
+    "leaflet_assets",
+]
+
+
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
+
+
+def js_literal(obj: Any) -> str:
+    """JSON for a value, safe to place inside an HTML ``<script>`` element.
+
+    ``</`` becomes ``<\\/`` and ``<!`` becomes ``\\u003c!`` (both still valid JSON and JS), so no
+    ``</script>`` or ``<!--`` can close or confuse the block; U+2028/U+2029 are escaped for
+    old JS engines.
+    A ``{`` opening ``{{``, ``{%`` or ``{#`` becomes ``\\u007b``: branca compiles each rendered
+    script block as a Jinja template once more, so data must never look like Jinja syntax
+    (JSON structure itself never puts ``{`` before ``{``, ``%`` or ``#``).
+    """
+    s = json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    s = (
+        s.replace("</", "<\\/")
+        .replace("<!", "\\u003c!")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+    return _JINJA_OPEN.sub(r"\\u007b", s)
+
+
+class _Raw(Element):
+    """Already-rendered text, output as is (branca would compile it as a Jinja template)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+class _RawRenderMixin:
+    """Render a MacroElement's header/html/script macros without re-parsing them as Jinja.
+
+    branca's MacroElement.render wraps each rendered macro in ``Element(text)``, which
+    compiles the text as a Jinja template again: slow for megabytes of data and, with text
+    from articles in it, a template injection. Here the rendered text is added verbatim.
+    """
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        if isinstance(self, folium.map.Layer) and self.show:
+            self.add_child(
+                ElementAddToElement(element_name=self.get_name(), element_parent_name=self._parent.get_name()),
+                name=self.get_name() + "_add",
+            )
+        module = self._template.module.__dict__
+        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            macro = module.get(part)
+            if macro is not None:
+                target.add_child(_Raw(str(macro(self, kwargs))), name=self.get_name())
+        for child in list(self._children.values()):
+            child.render(**kwargs)
+
+
+_LEAFLET_CDN_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
+_LEAFLET_CDN_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
+
+
+class RouteMap(folium.Map):
+    """A folium Map that loads Leaflet only (no jQuery, Bootstrap or icon fonts).
+
+    Nothing drawn here needs more, so the page has fewer network dependencies.
+    """
+
+    default_js = [("leaflet", _LEAFLET_CDN_JS)]
+    default_css = [("leaflet_css", _LEAFLET_CDN_CSS)]
+
+
+def leaflet_assets() -> tuple[str, str] | None:
+    """(leaflet.js, leaflet.css) text from the xstatic-leaflet package, or None without it.
+
+    The control icons the CSS refers to are inlined as data: URIs.
+    """
+    try:
+        import xstatic.pkg.leaflet as xl  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    base = Path(xl.BASE_DIR)
+    try:
+        js = (base / "leaflet.js").read_text(encoding="utf-8")
+        css = (base / "leaflet.css").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    js = re.sub(r"\n?//# sourceMappingURL=\S*\s*$", "\n", js)
+
+    def data_uri(m: re.Match) -> str:
+        img = base / m.group(1)
+        if not img.is_file():
+            return m.group(0)
+        return "url(data:image/png;base64," + base64.b64encode(img.read_bytes()).decode("ascii") + ")"
+
+    css = re.sub(r"url\((images/layers(?:-2x)?\.png)\)", data_uri, css)
+    if re.search(r"</(script|style)", js + css, re.I):
+        return None
+    return js, css
+
+
+class InlineAssets(_RawRenderMixin, MacroElement):
+    """Leaflet's JS and CSS inlined in the page head, so the map draws with no network."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        <script>{{ this.js }}</script>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, js: str, css: str):
+        super().__init__()
+        self._name = "InlineAssets"
+        self.js = js
+        self.css = css
+
+
+class StaticHtml(_RawRenderMixin, MacroElement):
+    """A fixed piece of markup in the page body and optional CSS in the head.
+
+    ``html`` must already be safe (escaped by the caller); it is a value, never a template.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}{% if this.css %}<style>{{ this.css }}</style>{% endif %}{% endmacro %}
+        {% macro html(this, kwargs) %}{{ this.html }}{% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str, css: str = ""):
+        super().__init__()
+        self._name = "StaticHtml"
+        self.html = html
+        self.css = css
+
+
+class Attribution(_RawRenderMixin, MacroElement):
+    """Adds credit lines (already-safe HTML) to the map's attribution control."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text_js }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "Attribution"
+        self.text_js = js_literal(html)
+
+
+class DataLayer(_RawRenderMixin, folium.FeatureGroup):
+    """A feature group of circle markers or polylines drawn from one JSON array.
+
+    ``items`` are ``[latlngs, style_index, popup_html, tooltip_html]``: latlngs is ``[lat, lon]``
+    for a marker, or a list of ``[lat, lon]`` (or of such lists, for a broken line) for a
+    polyline. Popup and tooltip HTML must already be escaped (see ``maps.popups``).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup();
+        (function (group, kind, styles, items) {
+            for (var i = 0; i < items.length; i++) {
+                var d = items[i];
+                var layer = kind === "marker" ? L.circleMarker(d[0], styles[d[1]]) : L.polyline(d[0], styles[d[1]]);
+                if (d[2]) { layer.bindPopup(d[2], {maxWidth: 380, maxHeight: 340}); }
+                if (d[3]) { layer.bindTooltip(d[3], {sticky: kind !== "marker"}); }
+                group.addLayer(layer);
+            }
+        })({{ this.get_name() }}, {{ this.kind_js }}, {{ this.styles_js }}, {{ this.items_js }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, name: str, kind: str, styles: list[dict], items: Iterable[list], show: bool = True):
+        if kind not in ("marker", "line"):
+            raise ValueError(f"kind must be 'marker' or 'line', not {kind!r}")
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "DataLayer"
+        self.kind_js = js_literal(kind)
+        self.styles_js = js_literal(styles)
+        self.items = list(items)
+        self.items_js = js_literal(self.items)
+
+
+class CountryOutlines(_RawRenderMixin, folium.FeatureGroup):
+    """Country outlines from embedded GeoJSON, drawn once per longitude offset.
+
+    Offsets (0, ±360) repeat the outlines beside the antimeridian when the route is drawn
+    unwrapped there, so stops east of 180° still sit on their coastlines.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup();
+        (function (group, data, offsets, style) {
+            offsets.forEach(function (off) {
+                group.addLayer(L.geoJSON(data, {
+                    style: function () { return style; },
+                    interactive: false,
+                    coordsToLatLng: function (c) { return L.latLng(c[1], c[0] + off); }
+                }));
+            });
+        })({{ this.get_name() }}, {{ this.data_js }}, {{ this.offsets_js }}, {{ this.style_js }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, geojson_text: str, offsets: Iterable[int] = (0,), name: str = "Country outlines", show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "CountryOutlines"
+        # the text is our own data file; re-encode it anyway so it cannot break out of the script
+        self.data_js = js_literal(json.loads(geojson_text))
+        self.offsets_js = js_literal([int(o) for o in offsets])
+        self.style_js = js_literal(
+            {"color": "#8c8c8c", "weight": 0.8, "fillColor": "#f2efe9", "fillOpacity": 1.0, "opacity": 1.0}
+        )
+
+
+_UUID_NAME = re.compile(r"(?<=_)[0-9a-f]{32}\b")
+_ID_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def deterministic_ids(prefix: str = "") -> Iterator[None]:
+    """Within the block, new branca/folium elements get ids counted from 0 instead of random.
+
+    folium names every JS variable ``<kind>_<random hex>``; building and rendering a map
+    inside this block makes those names, and so the page, the same on every run. The ids
+    are unique within the block, which is all a page needs. A lock serialises map builds
+    across threads while the class hook is in place.
+    """
+    with _ID_LOCK:
+        counter = itertools.count()
+        original = Element.__dict__["_generate_id"]
+        Element._generate_id = classmethod(lambda cls: f"{prefix}{next(counter):04d}")  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            Element._generate_id = original  # type: ignore[method-assign]
+
+
+def find_random_ids(html_text: str) -> list[str]:
+    """Random folium ids left in a page (should be none)."""
+    return sorted(set(_UUID_NAME.findall(html_text)))

@@ -1,0 +1,53 @@
+from datetime import date
+
+import pytest
+
+from geo.dates import dateline, find_timexes
+
+PUB = date(2024, 10, 18)  # a Friday
+
+
+@pytest.mark.parametrize("text,pub,value", [
+    ("transferred between 8 and 13 October to the port", PUB, "2024-10-08/2024-10-13"),
+    ("transported between Oct. 8 and Oct. 13.", PUB, "2024-10-08/2024-10-13"),
+    ("stopped a truck on Oct. 27.", date(2024, 10, 27), "2024-10-27"),
+    ("the agency said on Friday that", PUB, "2024-10-18"),
+    ("they were expected in combat zones Sunday or Monday.", date(2024, 10, 28), "2024-10-27/2024-10-28"),
+    ("the agency said last month that", date(2024, 11, 6), "2024-10"),
+    ("fighting since early August", date(2024, 11, 6), "2024-08"),
+    ("In late October, officials said", date(2024, 11, 6), "2024-10"),
+    ("could reach 10,000 by December", date(2024, 10, 27), "2024-12"),
+    ("gatherings in the past week in", PUB, "2024-10-11/2024-10-18"),
+    ("it happened yesterday", PUB, "2024-10-17"),
+    ("first met in 2019, they", PUB, "2019"),
+    ("on 2024-10-13 they", PUB, "2024-10-13"),
+    ("the plan for Oct. 27-28 stands", date(2024, 10, 27), "2024-10-27/2024-10-28"),
+])
+def test_normalises_against_publication_date(text, pub, value):
+    values = [t.value for t in find_timexes(text, pub)]
+    assert values == [value]
+
+
+def test_amounts_are_not_dates():
+    assert find_timexes("more than 2m rounds and 1,500 troops", PUB) == []
+
+
+def test_offsets_and_interval_days():
+    text = "moved between Oct. 8 and Oct. 13."
+    (t,) = find_timexes(text, PUB)
+    assert text[t.start:t.end] == t.text
+    assert (t.first, t.last) == (date(2024, 10, 8), date(2024, 10, 13))
+
+
+def test_relative_dates_need_a_publication_date():
+    assert find_timexes("on Friday and last month", None) == []
+
+
+@pytest.mark.parametrize("head,expected", [
+    ("Pjotr SauerFri 18 Oct 2024 12.35 EDTFirst published", date(2024, 10, 18)),
+    ("by Desk October 27, 2024 7:05 PM 2 min read", date(2024, 10, 27)),
+    ("URL: x\nPUBLISHED: 2022-10-16\n", date(2022, 10, 16)),
+    ("no date here", None),
+])
+def test_dateline(head, expected):
+    assert dateline(head) == expected

@@ -1,0 +1,80 @@
+from datetime import date
+
+from geo.dates import find_timexes
+from geo.events import extract_events
+from geo.model import Document
+from geo.resolve import resolve
+from geo.text import split_sentences
+from geo.toponyms import recognise
+
+
+def events_of(text, gz, published=date(2024, 10, 18)):
+    doc = Document("d.txt", text, published)
+    mentions = resolve(doc.id, text, recognise(text, gz))
+    events, used = extract_events(doc, split_sentences(text), mentions, find_timexes(text, published))
+    return events, [mentions[i].surface for i in sorted(used)]
+
+
+def names(places):
+    return [p.name for p in places]
+
+
+def test_from_list_to_destination_with_dates_mode_count(fake_gazetteer):
+    text = ("Navy ships transported 1,500 North Korean special forces from the areas near Chongjin and "
+            "Hamhung to the port city of Portgrad between Oct. 8 and Oct. 13.")
+    (ev,), _ = events_of(text, fake_gazetteer)
+    assert names(ev.origins) == ["Chongjin", "Hamhung"]
+    assert names(ev.destinations) == ["Portgrad"]
+    assert (ev.start, ev.end) == (date(2024, 10, 8), date(2024, 10, 13))
+    assert ev.mode == "ship" and ev.count == 1500 and ev.status == "reported"
+    assert ev.evidence[0].sentence == text
+
+
+def test_stationed_at_bases_is_a_presence(fake_gazetteer):
+    text = "The soldiers are currently stationed at military bases in the Far East, including Portgrad, Baseton and Rivertown."
+    (ev,), used = events_of(text, fake_gazetteer)
+    assert ev.relation == "station" and names(ev.destinations) == ["Portgrad", "Baseton", "Rivertown"]
+
+
+def test_expected_status(fake_gazetteer):
+    (ev,), _ = events_of("More troops are expected to be sent to Kursk Oblast soon.", fake_gazetteer)
+    assert ev.status == "expected" and names(ev.destinations) == ["Kursk Oblast"]
+
+
+def test_statement_places_are_mentions(fake_gazetteer):
+    events, used = events_of("This is the first step, he told reporters in Brussels.", fake_gazetteer)
+    assert events == [] and used == []
+
+
+def test_cover_identity_is_not_an_origin(fake_gazetteer):
+    text = "Troops stationed alongside Russian forces were disguised as recruits from Rivertown."
+    events, used = events_of(text, fake_gazetteer)
+    assert "Rivertown" not in used
+
+
+def test_caption_is_not_a_claim(fake_gazetteer):
+    text = "Soldiers march in Portgrad, December 17, 2018.\nJOHN DOE/AFP via Getty Images\n"
+    events, _ = events_of(text, fake_gazetteer)
+    assert events == []
+
+
+def test_highway_sighting_links_both_ends(fake_gazetteer):
+    text = "Police on Oct. 17 stopped a truck with soldiers on the Kursk-Voronezh highway."
+    (ev,), _ = events_of(text, fake_gazetteer)
+    assert ev.relation == "transit" and ev.mode == "road"
+    assert {ev.origins[0].name, ev.destinations[0].name} == {"Kursk", "Voronezh"}
+    assert ev.start == date(2024, 10, 17)
+
+
+def test_followup_sentence_completes_previous_claim(fake_gazetteer):
+    text = ("Those deployed consisted of 1,500 special forces from the areas near Chongjin and Hamhung.\n"
+            "It said they were transported by four landing ships between Oct. 8 and Oct. 13.")
+    (ev,), _ = events_of(text, fake_gazetteer)
+    assert names(ev.origins) == ["Chongjin", "Hamhung"]
+    assert (ev.start, ev.end, ev.mode) == (date(2024, 10, 8), date(2024, 10, 13), "ship")
+    assert len(ev.evidence) == 2
+
+
+def test_reporting_date_is_not_the_movement_date(fake_gazetteer):
+    (ev,), _ = events_of("The agency said on Friday that troops were moved to Portgrad.", fake_gazetteer)
+    assert ev.start is None and ev.end is None

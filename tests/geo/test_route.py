@@ -1,0 +1,71 @@
+from datetime import date
+
+import pytest
+
+from geo.model import DocumentMeta, Event, Evidence
+from geo.route import build_route
+
+PL = {}
+
+
+@pytest.fixture(autouse=True)
+def _places(fake_places):
+    PL.update(fake_places)
+DOCS = [DocumentMeta("a.txt", published=date(2024, 10, 18)), DocumentMeta("b.txt", published=date(2024, 10, 27))]
+
+
+def ev(doc, origins, dests, relation="move", start=None, end=None, count=None, status="reported", mode="unknown"):
+    return Event(doc, tuple(PL[o] for o in origins), tuple(PL[d] for d in dests), relation, status, start, end,
+                 1 if start else 3, mode, None, count, (Evidence(doc, f"{doc} says so", 0, 10),))
+
+
+def legs(route):
+    return [(l.origin.name, l.destination.name, l.status) for l in route.legs]
+
+
+def test_fragments_from_two_articles_join_into_one_movement():
+    e1 = ev("a.txt", ["Chongjin", "Hamhung"], ["Russia"], start=date(2024, 10, 8), end=date(2024, 10, 13), count=1500)
+    e2 = ev("b.txt", [], ["Portgrad"], start=date(2024, 10, 8), end=date(2024, 10, 13), count=1500, mode="ship")
+    route = build_route([e1, e2], [], DOCS, {})
+    assert sorted(legs(route)) == [("Chongjin", "Portgrad", "reported"), ("Hamhung", "Portgrad", "reported")]
+    leg = route.legs[0]
+    assert leg.sources == ("a.txt", "b.txt") and leg.source_count == 2 and leg.mode == "ship"
+
+
+def test_presence_after_arrival_is_inferred_from_previous_stop():
+    e1 = ev("a.txt", ["Chongjin"], ["Portgrad"], start=date(2024, 10, 8), end=date(2024, 10, 13))
+    e2 = ev("a.txt", [], ["Portgrad", "Baseton", "Rivertown"], relation="station")
+    route = build_route([e1, e2], [], DOCS, {})
+    assert legs(route)[1:] == [("Portgrad", "Baseton", "inferred"), ("Portgrad", "Rivertown", "inferred")]
+    assert route.legs[1].start == date(2024, 10, 13) and route.legs[1].end == date(2024, 10, 18)
+
+
+def test_nothing_is_inferred_without_a_previous_stop():
+    route = build_route([ev("a.txt", [], ["Kursk Oblast"], relation="head")], [], DOCS, {})
+    assert route.legs == ()
+
+
+def test_country_containing_the_story_adds_no_leg():
+    e1 = ev("a.txt", ["Chongjin"], ["Portgrad"], start=date(2024, 10, 8))
+    e2 = ev("b.txt", [], ["Russia"])
+    assert legs(build_route([e1, e2], [], DOCS, {})) == [("Chongjin", "Portgrad", "reported")]
+
+
+def test_sighting_points_toward_where_the_story_ends():
+    e1 = ev("a.txt", ["Rivertown"], ["Kursk Oblast"], start=date(2024, 10, 20))
+    e2 = ev("b.txt", ["Kursk"], ["Voronezh"], relation="transit", start=date(2024, 10, 27), end=date(2024, 10, 27))
+    assert ("Voronezh", "Kursk", "reported") in legs(build_route([e1, e2], [], DOCS, {}))
+
+
+def test_disagreeing_counts_are_all_kept():
+    e1 = ev("a.txt", ["Chongjin"], ["Portgrad"], count=1500, start=date(2024, 10, 8))
+    e2 = ev("b.txt", ["Chongjin"], ["Portgrad"], count=3000, start=date(2024, 10, 9))
+    (leg,) = build_route([e1, e2], [], DOCS, {}).legs
+    assert leg.count == 1500 and leg.count_values == (1500, 3000) and leg.source_count == 2
+
+
+def test_order_of_documents_does_not_change_the_route():
+    e1 = ev("a.txt", ["Chongjin"], ["Portgrad"], start=date(2024, 10, 8))
+    e2 = ev("a.txt", [], ["Baseton"], relation="station")
+    e3 = ev("b.txt", [], ["Kursk Oblast"], relation="head")
+    assert build_route([e1, e2, e3], [], DOCS, {}) == build_route([e3, e2, e1], [], DOCS, {})

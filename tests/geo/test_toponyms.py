@@ -1,0 +1,53 @@
+from geo.toponyms import recognise
+
+
+def surfaces(text, gz):
+    return [s.surface for s in recognise(text, gz)]
+
+
+def test_finds_places_in_lists(fake_gazetteer):
+    text = "Troops from the areas near Chongjin, Hamhung, and Portgrad were moved."
+    assert surfaces(text, fake_gazetteer) == ["Chongjin", "Hamhung", "Portgrad"]
+
+
+def test_longest_match_wins_and_region_word_joins(fake_gazetteer):
+    spans = recognise("They headed to Kursk Oblast and later the Kursk region.", fake_gazetteer)
+    assert [(s.surface, s.candidates[0].kind) for s in spans] == [("Kursk Oblast", "region"), ("Kursk region", "region")]
+
+
+def test_places_inside_longer_names_are_dropped(fake_gazetteer):
+    text = ("The Kyiv Independent reported it. President Vladimir Putin spoke. John Kirby said so. "
+            "The New York Times wrote. Kim Jong-Un visited.")
+    assert surfaces(text, fake_gazetteer) == []
+
+
+def test_calendar_words_and_acronyms_are_not_places(fake_gazetteer):
+    text = "On Sunday the NIS said the UN met. It happened Sunday or Monday."
+    assert surfaces(text, fake_gazetteer) == []
+
+
+def test_country_acronyms_are_places(fake_gazetteer):
+    assert surfaces("Officials in the U.S. and the DPRK disagreed.", fake_gazetteer) == ["U.S.", "DPRK"]
+
+
+def test_hyphenated_pairs_split_into_places(fake_gazetteer):
+    assert surfaces("A truck on the Kursk-Voronezh highway.", fake_gazetteer) == ["Kursk", "Voronezh"]
+
+
+def test_possessive_breaks_a_name_run(fake_gazetteer):
+    assert surfaces("Troops are headed to Russia's Kursk Oblast now.", fake_gazetteer) == ["Russia", "Kursk Oblast"]
+    assert surfaces("Troops are headed to Russia’s Kursk Oblast now.", fake_gazetteer) == ["Russia", "Kursk Oblast"]
+
+
+def test_demonyms_are_not_places(fake_gazetteer):
+    assert surfaces("The Canadian frigate sailed.", fake_gazetteer) == []
+
+
+def test_title_after_country_keeps_country(fake_gazetteer):
+    assert surfaces("U.S. President Biden spoke.", fake_gazetteer) == ["U.S."]
+
+
+def test_offsets_point_into_text(fake_gazetteer):
+    text = "Ships reached Portgrad."
+    (span,) = recognise(text, fake_gazetteer)
+    assert text[span.start:span.end] == "Portgrad"
