@@ -18,6 +18,8 @@ _LAZY = {
     "render": ("movemap.cli_build", "render"),
     "geocode": ("movemap.cli_gazetteer", "geocode"),
     "gazetteer": ("movemap.cli_gazetteer", "gazetteer"),
+    "geoparse": ("movemap.cli_geoparse", "geoparse"),
+    "timex": ("movemap.cli_timex", "timex"),
 }
 
 
@@ -29,7 +31,12 @@ class _LazyGroup(click.Group):
         if name not in _LAZY:
             return None
         module, attr = _LAZY[name]
-        return getattr(importlib.import_module(module), attr)
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except ModuleNotFoundError as exc:
+            if exc.name == module:
+                return None  # a command not built yet
+            raise
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
