@@ -19,9 +19,9 @@ from geo.resolve import contains
 from geo.text import zone_at
 
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
-_MOVE = r"transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|pull(?:ed|ing) out|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
-_HEAD = r"head(?:ed|ing|s)?(?:\s+for|\s+to|\s+toward)|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
-_ARRIVE = r"arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen|sighted|disperse[ds]?|dispersed"
+_MOVE = r"made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|pull(?:ed|ing) out|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
+_HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+toward)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
+_ARRIVE = r"(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen|sighted|disperse[ds]?|dispersed"
 _STATION = r"station(?:ed|ing)|based|basing|garrison(?:ed)?|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
 _TRIGGER = re.compile(rf"\b(?:(?P<head>{_HEAD})|(?P<arrive>{_ARRIVE})|(?P<station>{_STATION})|(?P<move>{_MOVE}))\b", re.I)
 
@@ -40,7 +40,9 @@ _BRIDGE = {
     "strategic", "russian-occupied", "nearby", "neighboring", "neighbouring", "district", "districts",
     "state", "states", "county", "oblast", "krai", "base,", "site", "sites", "several", "multiple",
     "various", "two", "three", "four", "five", "airport", "station", "railway", "rail", "hub",
-    "headquarters", "garrison", "positions", "territory", "part", "parts", "port-city",
+    "headquarters", "garrison", "positions", "territory", "part", "parts", "port-city", "my", "his", "her",
+    "their", "our", "its", "house", "home", "homes", "refugee", "shelter", "shelters", "school", "hospital",
+    "tent", "tents", "city", "camp", "then", "later", "back", "again", "finally", "eventually",
 }
 _ROLE_PREP = {
     "from": "origin", "out": "origin",
@@ -50,6 +52,10 @@ _ROLE_PREP = {
     "enter": "destination", "arrives": "destination",
     "in": "presence", "at": "presence", "inside": "presence", "on": "presence",
     "via": "transit", "through": "transit", "across": "transit",
+    # verbs whose direct object is where the movement starts ("fled Kabul", "leaving El Geneina")
+    "leaving": "origin", "left": "origin", "leave": "origin", "leaves": "origin", "fled": "origin",
+    "fleeing": "origin", "flee": "origin", "departed": "origin", "departing": "origin", "quit": "origin",
+    "abandoned": "origin", "evacuating": "origin",
 }
 _LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and|or)?|(?:and|or|as well as|&))\s*(?:the\s+)?(?:to\s+|from\s+|in\s+)?$", re.I)
 _COVER = re.compile(
@@ -84,6 +90,7 @@ _SOURCE_WORDS = {
     "sources", "source", "intelligence", "according", "quoted", "data", "information", "evidence", "news",
     "word", "warnings", "claims", "citing", "images", "footage", "photos", "video", "videos", "letter",
     "message", "call", "calls", "envoy", "delegation", "visitors", "experts", "analysts", "journalists",
+    "stories", "story", "accounts", "testimonies", "testimony", "reporting", "dispatches", "letters",
 }
 _CLAUSE_BREAK = re.compile(r"\b(that|said|says|say|told|while|whereas|although|but|because|which|who)\b|[;:]", re.I)
 
@@ -97,8 +104,18 @@ def _governing_role(between: str) -> str | None:
         if lw in _ROLE_PREP:
             if lw == "from" and k > 0 and words[k - 1].lower() in _SOURCE_WORDS:
                 return None
-            return _ROLE_PREP[lw]
-        if lw in _BRIDGE or lw in (",",) or w[:1].isupper() or lw.isdigit() or lw.endswith(("’s", "'s")):
+            role = _ROLE_PREP[lw]
+            if role == "presence":
+                # "displaced from my house in Gaza City": the place locates the origin
+                for j in range(k - 1, max(-1, k - 5), -1):
+                    lj = words[j].lower()
+                    if lj in ("from", "to", "into"):
+                        return _ROLE_PREP[lj]
+                    if lj in _ROLE_PREP or lj in (",",) or lj not in _BRIDGE:
+                        break
+            return role
+        if (lw in _BRIDGE or lw in (",",) or w[:1].isupper() or lw.isdigit() or lw.endswith(("’s", "'s"))
+                or lw.endswith(("most", "ern", "-eastern", "-western"))):
             continue
         return None
     return None
@@ -161,10 +178,59 @@ def _dates(timexes: list[Timex], published: date | None, text: str = "") -> tupl
     return best.first, best.last, best.precision
 
 
+def _demonyms() -> list[tuple[re.Pattern, str]]:
+    global _DEMONYM_TABLE
+    if _DEMONYM_TABLE is None:
+        import csv
+        from pathlib import Path
+
+        rows = []
+        with open(Path(__file__).with_name("data") / "demonyms.csv", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                for name in row["demonyms"].split(";"):
+                    rows.append((name.strip(), row["country_code"]))
+        rows.sort(key=lambda r: -len(r[0]))  # "North Korean" before "Korean"
+        _DEMONYM_TABLE = [(re.compile(rf"\b{re.escape(n)}\b"), cc) for n, cc in rows]
+    return _DEMONYM_TABLE
+
+
+_DEMONYM_TABLE = None
+
+
+def actor_country(actor: str | None) -> str | None:
+    """The country a nationality adjective in the actor names ("Russian troops" -> RU)."""
+    if not actor:
+        return None
+    for pattern, cc in _demonyms():
+        if pattern.search(actor):
+            return cc
+    return None
+
+
+_SEQUENCE = re.compile(r"\b(then|after that|afterwards|later|before (?:going|moving|heading|fleeing))\b", re.I)
+
+
+def _sequence_groups(text: str, dests: list[tuple[int, Mention]]) -> list[list[tuple[int, Mention]]]:
+    """ "went to A, then to B": destinations reached one after another."""
+    groups: list[list[tuple[int, Mention]]] = []
+    for item in dests:
+        if groups and _SEQUENCE.search(text[groups[-1][-1][1].end:item[1].start]):
+            groups.append([item])
+        elif groups:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    return groups
+
+
 def extract_events(
-    doc: Document, sentences: list[Sentence], mentions: list[Mention], timexes: list[Timex]
+    doc: Document, sentences: list[Sentence], mentions: list[Mention], timexes: list[Timex],
+    country_place=None,
 ) -> tuple[list[Event], set[int]]:
-    """Events of one document, and the indexes (into ``mentions``) of the places they use."""
+    """Events of one document, and the indexes (into ``mentions``) of the places they use.
+
+    ``country_place(cc)`` (optional) turns an actor's nationality into a country place, used
+    as the origin of last resort ("Russian troops arrived in Belarus")."""
     text = doc.text
     events: list[Event] = []
     used: set[int] = set()
@@ -212,11 +278,19 @@ def extract_events(
         origins = _drop_containers(origins, dests)
         dests = _drop_containers(dests, origins)
         neighbour = sentences[si + 1].text if si + 1 < len(sentences) else ""
-        events.append(Event(
-            doc.id, tuple(m.place for _, m in origins), tuple(m.place for _, m in dests), relation, status,
-            start, end, prec, _mode(sent.text, neighbour if relation == "move" else ""), _actor(sent.text),
-            _count(sent.text), evidence,
-        ))
+        actor = _actor(sent.text)
+        cc = actor_country(actor)
+        origin_country = country_place(cc) if (cc and country_place) else None
+        mode = _mode(sent.text, neighbour if relation == "move" else "")
+        count = _count(sent.text)
+        prior = tuple(m.place for _, m in origins)
+        for group in _sequence_groups(text, dests) or [[]]:
+            events.append(Event(
+                doc.id, prior, tuple(m.place for _, m in group), relation if not prior or relation != "station" else "move",
+                status, start, end, prec, mode, actor, count, evidence, origin_country,
+            ))
+            prior = tuple(m.place for _, m in group)
+            relation = "move"
         used.update(i for i, _ in origins + dests)
         last_event_sentence = si
     return events, used
@@ -280,12 +354,22 @@ def _qualifies(text: str, m: Mention, in_sent: list[tuple[int, Mention]]) -> boo
     return False
 
 
+_WAY_BETWEEN = re.compile(r"\b(highway|motorway|road|freeway|expressway|railway|rail line|railroad|route|corridor)\s+"
+                          r"(?:that\s+runs\s+|running\s+|linking\s+|connecting\s+)?(?:between|from)\s+$", re.I)
+
+
 def _highway(text: str, in_sent):
-    """ "the Kursk-Voronezh highway": a sighting on the way between two places."""
+    """ "the Kursk-Voronezh highway", "the road between El Geneina and Adré": a way between two places."""
     for (ia, a), (ib, b) in zip(in_sent, in_sent[1:]):
+        if a.place.id == b.place.id:
+            continue
         if _ROUTE_WAY.match(text[a.end:b.start]):
             m = _WAY_WORD.match(text[b.end:b.end + 24])
-            if m and a.place.id != b.place.id:
+            if m:
+                return (ia, a), (ib, b), m.group(1)
+        if re.fullmatch(r"\s+(?:and|to)\s+", text[a.end:b.start]):
+            m = _WAY_BETWEEN.search(text[max(0, a.start - 60):a.start])
+            if m:
                 return (ia, a), (ib, b), m.group(1)
     return None
 

@@ -113,6 +113,7 @@ class Event:
     actor: str | None = None
     count: int | None = None
     evidence: tuple[Evidence, ...] = ()
+    actor_origin: Place | None = None  # the actor's country ("Russian troops"), a fallback origin
 
 
 @dataclass(frozen=True, slots=True)

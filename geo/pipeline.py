@@ -42,7 +42,7 @@ def analyse_document(doc: Document, gazetteer: GazetteerPort) -> DocumentAnalysi
         mentions = geoparse(doc.id, doc.text, gazetteer)
         sentences = split_sentences(doc.text)
         timexes = find_timexes(doc.text, doc.published)
-        events, used = extract_events(doc, sentences, mentions, timexes)
+        events, used = extract_events(doc, sentences, mentions, timexes, gazetteer.country_place)
     except MovemapError as exc:
         return DocumentAnalysis(doc.meta(), _status(doc, "error", str(exc)))
     evidence = []

@@ -124,12 +124,26 @@ def build_route(
     visited: set[str] = set()
     last_date: date | None = None
     transits: list[_LegDraft] = []
-    for ev in events:
+    for k, ev in enumerate(events):
         when_end = ev.end or ev.start or published.get(ev.document)
+        if not current and not ev.origins and ev.relation != "transit":
+            # A story that opens at its destinations: link them from the first origin it reports.
+            later = next((e for e in events[k + 1:] if e.origins and e.relation != "transit"
+                          and any(o.kind in FINE_KINDS for o in e.origins)), None)
+            if later:
+                current = [o for o in later.origins if o.kind in FINE_KINDS]
         fine_dests = [p for p in ev.destinations if p.kind in FINE_KINDS]
         coarse_dests = [p for p in ev.destinations if p.kind not in FINE_KINDS]
         base = dict(status=ev.status, start=ev.start, end=ev.end or (None if ev.start else published.get(ev.document)),
                     precision=ev.time_precision, mode=ev.mode)
+        if not ev.origins and not current and ev.actor_origin and ev.destinations:
+            # Nothing before it: "Russian troops arrived in Belarus" starts in the actor's country.
+            outside = [d for d in ev.destinations
+                       if d.country_code != ev.actor_origin.country_code and not contains(d, ev.actor_origin)]
+            if outside:
+                ev = replace(ev, origins=(ev.actor_origin,), destinations=tuple(outside))
+                fine_dests = [p for p in ev.destinations if p.kind in FINE_KINDS]
+                coarse_dests = [p for p in ev.destinations if p.kind not in FINE_KINDS]
         if not ev.origins and not fine_dests:
             continue  # only countries: says nothing about the route's stops
         if ev.relation == "transit":
