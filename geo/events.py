@@ -19,9 +19,9 @@ from geo.resolve import contains
 from geo.text import zone_at
 
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
-_MOVE = r"made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|pull(?:ed|ing) out|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
+_MOVE = r"(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|pull(?:ed|ing) out|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
 _HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+toward)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
-_ARRIVE = r"(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen|sighted|disperse[ds]?|dispersed"
+_ARRIVE = r"set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen|sighted|disperse[ds]?|dispersed"
 _STATION = r"station(?:ed|ing)|based|basing|garrison(?:ed)?|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
 _TRIGGER = re.compile(rf"\b(?:(?P<head>{_HEAD})|(?P<arrive>{_ARRIVE})|(?P<station>{_STATION})|(?P<move>{_MOVE}))\b", re.I)
 
@@ -207,7 +207,7 @@ def actor_country(actor: str | None) -> str | None:
     return None
 
 
-_SEQUENCE = re.compile(r"\b(then|after that|afterwards|later|before (?:going|moving|heading|fleeing))\b", re.I)
+_SEQUENCE = re.compile(r"\b(then|after that|afterwards|later|finally|eventually|next|before (?:going|moving|heading|fleeing))\b", re.I)
 
 
 def _sequence_groups(text: str, dests: list[tuple[int, Mention]]) -> list[list[tuple[int, Mention]]]:
@@ -260,7 +260,7 @@ def extract_events(
                  or (roles.get(i) == "presence" and presence_verb)]
         relation = _relation(triggers, bool(origins), any(roles.get(i) == "presence" for i, _ in dests))
         start, end, prec = _dates(stimex, doc.published, text)
-        status = "expected" if _EXPECTED.search(sent.text[: triggers[0].end() + 1]) else "reported"
+        status = "expected" if _EXPECTED.search(sent.text[: triggers[-1].end() + 1]) else "reported"
         evidence = (Evidence(doc.id, sent.text, sent.start, sent.end),)
         if not origins and not dests:
             # "It said they were transported ... between Oct. 8 and Oct. 13": a sentence without
@@ -315,7 +315,7 @@ def _roles(text: str, sent: Sentence, in_sent: list[tuple[int, Mention]]) -> dic
         between = text[prev_end:m.start]
         before = text[sent.start:m.start]
         after = text[m.end:m.end + 3]
-        if after.startswith(("’s", "'s")) or _qualifies(text, m, in_sent):
+        if after.startswith(("’s", "'s")) or _qualifies(text, m, in_sent) or _modifier(text, m):
             prev_end = m.end
             continue  # "Russia's Kursk Oblast", "Ussuriysk, Primorsky Krai": a qualifier, not a stop
         cover = _COVER.search(before[-90:])
@@ -332,6 +332,24 @@ def _roles(text: str, sent: Sentence, in_sent: list[tuple[int, Mention]]) -> dic
         prev_end = m.end
         prev_idx = i
     return roles
+
+
+_HEAD_NOUNS = {
+    "base", "bases", "forces", "force", "troops", "military", "army", "navy", "embassy", "border", "authorities",
+    "officials", "government", "side", "capital", "airbase", "airport", "territory", "soldiers", "units",
+    "ships", "vessels", "warships", "command", "ministry", "officers", "personnel", "president", "coast",
+}
+
+
+def _modifier(text: str, m: Mention) -> bool:
+    """A country used as an adjective ("the US Ramstein base", "the US base in Germany")."""
+    if m.place.kind != "country":
+        return False
+    nxt = re.match(r"\s+([\w'’-]+)", text[m.end:m.end + 40])
+    if not nxt:
+        return False
+    word = nxt.group(1)
+    return word.lower() in _HEAD_NOUNS or (word[:1].isupper() and word.lower() not in ("and", "or"))
 
 
 def _same_clause(sentence: str, start: int, end: int) -> bool:
@@ -374,7 +392,15 @@ def _highway(text: str, in_sent):
     return None
 
 
+def _macro(place) -> bool:
+    """A large area that is neither a country nor an administrative unit ("the Far East", "Siberia")."""
+    return place.kind == "region" and place.feature_code not in ("ADM1", "ADM2", None)
+
+
 def _drop_containers(items, others):
-    """Drop areas that only contain another endpoint ("from Chongjin ... in North Korea")."""
+    """Drop areas that only contain another endpoint ("from Chongjin ... in North Korea") and
+    broad regions named beside finer places ("bases in the Far East, including Vladivostok")."""
     everyone = [m.place for _, m in items + others]
-    return [(i, m) for i, m in items if not any(contains(m.place, p) for p in everyone)]
+    finer = any(p.kind in ("city", "site") or (p.kind == "region" and not _macro(p)) for p in everyone)
+    return [(i, m) for i, m in items
+            if not any(contains(m.place, p) for p in everyone) and not (finer and _macro(m.place))]

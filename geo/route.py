@@ -132,8 +132,8 @@ def build_route(
                           and any(o.kind in FINE_KINDS for o in e.origins)), None)
             if later:
                 current = [o for o in later.origins if o.kind in FINE_KINDS]
-        fine_dests = [p for p in ev.destinations if p.kind in FINE_KINDS]
-        coarse_dests = [p for p in ev.destinations if p.kind not in FINE_KINDS]
+        fine_dests = [p for p in ev.destinations if _fine(p)]
+        coarse_dests = [p for p in ev.destinations if not _fine(p)]
         base = dict(status=ev.status, start=ev.start, end=ev.end or (None if ev.start else published.get(ev.document)),
                     precision=ev.time_precision, mode=ev.mode)
         if not ev.origins and not current and ev.actor_origin and ev.destinations:
@@ -142,8 +142,8 @@ def build_route(
                        if d.country_code != ev.actor_origin.country_code and not contains(d, ev.actor_origin)]
             if outside:
                 ev = replace(ev, origins=(ev.actor_origin,), destinations=tuple(outside))
-                fine_dests = [p for p in ev.destinations if p.kind in FINE_KINDS]
-                coarse_dests = [p for p in ev.destinations if p.kind not in FINE_KINDS]
+                fine_dests = [p for p in ev.destinations if _fine(p)]
+                coarse_dests = [p for p in ev.destinations if not _fine(p)]
         if not ev.origins and not fine_dests:
             continue  # only countries: says nothing about the route's stops
         if ev.relation == "transit":
@@ -195,6 +195,13 @@ def build_route(
         drafts.append(t)
     legs = _merge_legs(drafts)
     return _assemble(legs, mentions, documents, place_evidence, title, gazetteer_version)
+
+
+def _fine(place: Place) -> bool:
+    """Precise enough to be a stop: not a country, not a broad region such as "the Far East"."""
+    if place.kind == "region":
+        return place.feature_code in ("ADM1", "ADM2", None)
+    return place.kind in FINE_KINDS
 
 
 def _unique(places: list[Place]) -> list[Place]:

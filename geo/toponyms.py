@@ -86,8 +86,10 @@ def _runs(text: str) -> list[_Run]:
             continue  # inside a word
         if words:
             gap = text[last_end:s]
-            possessive = text[words[-1][0]:last_end].endswith(("’s", "'s", "’", "'"))
-            if possessive or not _joins(gap):
+            prev_word = text[words[-1][0]:last_end]
+            possessive = prev_word.endswith(("’s", "'s", "’", "'"))
+            full_stop = prev_word.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,3}\.", prev_word)
+            if possessive or full_stop or not _joins(gap):
                 runs.append(_Run(words[0][0], tuple(words)))
                 words = []
         words.append((s, e))

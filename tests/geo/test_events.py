@@ -78,3 +78,39 @@ def test_followup_sentence_completes_previous_claim(fake_gazetteer):
 def test_reporting_date_is_not_the_movement_date(fake_gazetteer):
     (ev,), _ = events_of("The agency said on Friday that troops were moved to Portgrad.", fake_gazetteer)
     assert ev.start is None and ev.end is None
+
+
+def test_leaving_a_place_makes_it_the_origin(fake_gazetteer):
+    (ev,), _ = events_of("Militias stopped people from leaving Rivertown and transporting them to Baseton.", fake_gazetteer)
+    assert names(ev.origins) == ["Rivertown"] and names(ev.destinations) == ["Baseton"]
+
+
+def test_then_makes_a_sequence_of_moves(fake_gazetteer):
+    evs, _ = events_of("I was displaced from my house in Portgrad to Baseton. Later I went to Rivertown, then to Voronezh.",
+                       fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations)) for e in evs] == [
+        (["Portgrad"], ["Baseton"]), ([], ["Rivertown"]), (["Rivertown"], ["Voronezh"])]
+
+
+def test_road_between_two_places_is_a_way(fake_gazetteer):
+    (ev,), _ = events_of("Hundreds of corpses line the road between Kursk and Voronezh, witnesses said.", fake_gazetteer)
+    assert ev.relation == "transit" and {ev.origins[0].name, ev.destinations[0].name} == {"Kursk", "Voronezh"}
+
+
+def test_flights_from_to_is_a_movement(fake_gazetteer):
+    (ev,), _ = events_of("The general said the first flights from Portgrad to Rivertown will land on Friday.", fake_gazetteer)
+    assert names(ev.origins) == ["Portgrad"] and names(ev.destinations) == ["Rivertown"]
+    assert ev.status == "expected" and ev.mode == "air"
+
+
+def test_country_as_adjective_is_not_a_destination(fake_gazetteer):
+    (ev,), _ = events_of("Some planes will land at the US base in Rivertown.", fake_gazetteer)
+    assert names(ev.destinations) == ["Rivertown"]
+
+
+def test_actor_nationality_is_recorded(fake_gazetteer):
+    from geo.events import actor_country
+
+    assert actor_country("North Korean special forces") == "KP"
+    assert actor_country("Russian troops") == "RU"
+    assert actor_country("the refugees") is None

@@ -69,3 +69,20 @@ def test_order_of_documents_does_not_change_the_route():
     e2 = ev("a.txt", [], ["Baseton"], relation="station")
     e3 = ev("b.txt", [], ["Kursk Oblast"], relation="head")
     assert build_route([e1, e2, e3], [], DOCS, {}) == build_route([e3, e2, e1], [], DOCS, {})
+
+
+def test_actor_country_is_the_origin_of_last_resort():
+    from dataclasses import replace
+
+    e = replace(ev("a.txt", [], ["Ukraine"], relation="arrive"), actor_origin=PL["Russia"])
+    assert legs(build_route([e], [], DOCS, {})) == [("Russia", "Ukraine", "reported")]
+    # ...but never a country-to-itself leg
+    e2 = replace(ev("a.txt", [], ["Portgrad"], relation="arrive"), actor_origin=PL["Russia"])
+    assert build_route([e2], [], DOCS, {}).legs == ()
+
+
+def test_a_story_opening_at_its_destination_links_from_its_first_origin():
+    e1 = ev("a.txt", [], ["Baseton", "Rivertown"], relation="arrive")
+    e2 = ev("a.txt", ["Portgrad"], ["Russia"])
+    got = legs(build_route([e1, e2], [], DOCS, {}))
+    assert ("Portgrad", "Baseton", "inferred") in got and ("Portgrad", "Rivertown", "inferred") in got
