@@ -19,7 +19,7 @@ from geo.resolve import contains
 from geo.text import zone_at
 
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
-_MOVE = r"(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|pull(?:ed|ing) out|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
+_MOVE = r"cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|pull(?:ed|ing) out|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
 _HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+toward)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
 _ARRIVE = r"set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen|sighted|disperse[ds]?|dispersed"
 _STATION = r"station(?:ed|ing)|based|basing|garrison(?:ed)?|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
@@ -62,6 +62,7 @@ _COVER = re.compile(
     r"\b(disguis\w*|dressed|look(?:ed)? like|pos(?:ing|ed) as|pretend\w*|ID cards?|identity|documents|passports?|residents? of|natives? of|born in|recruits from)\b",
     re.I,
 )
+_RELATIVE = re.compile(r",\s+(?:where|which|who|whom|whose|after which|since when)\b", re.I)
 _ANAPHOR = re.compile(r"\b(they|them|those|these|it|the (?:troops|soldiers|forces|personnel|units?|fighters))\b", re.I)
 _ROUTE_WAY = re.compile(r"^\s*[-–—]\s*$")
 _WAY_WORD = re.compile(r"^\s*(highway|motorway|road|freeway|expressway|railway|rail line|railroad|route|corridor|border crossing)\b", re.I)
@@ -109,7 +110,7 @@ def _governing_role(between: str) -> str | None:
                 # "displaced from my house in Gaza City": the place locates the origin
                 for j in range(k - 1, max(-1, k - 5), -1):
                     lj = words[j].lower()
-                    if lj in ("from", "to", "into"):
+                    if lj in _ROLE_PREP and _ROLE_PREP[lj] in ("origin", "destination"):
                         return _ROLE_PREP[lj]
                     if lj in _ROLE_PREP or lj in (",",) or lj not in _BRIDGE:
                         break
@@ -259,6 +260,9 @@ def extract_events(
         dests = [(i, m) for i, m in in_sent if roles.get(i) == "destination"
                  or (roles.get(i) == "presence" and presence_verb)]
         relation = _relation(triggers, bool(origins), any(roles.get(i) == "presence" for i, _ in dests))
+        rel = _RELATIVE.search(sent.text, triggers[-1].end())
+        if rel:  # "left camps in Bangladesh, where 700,000 had fled in August 2017": not this claim's date
+            stimex = [t for t in stimex if t.start < sent.start + rel.start()]
         start, end, prec = _dates(stimex, doc.published, text)
         status = "expected" if _EXPECTED.search(sent.text[: triggers[-1].end() + 1]) else "reported"
         evidence = (Evidence(doc.id, sent.text, sent.start, sent.end),)

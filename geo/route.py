@@ -164,6 +164,13 @@ def build_route(
                 current = list(fine_dests)
             elif targets:
                 current = list(targets)
+            elif current and not any(o.id in visited for o in ev.origins):
+                # "Most of them left camps in Bangladesh": where the travellers at the current
+                # stops came from, told after their arrival.
+                for o in ev.origins:
+                    for c in current:
+                        if o.id != c.id and not contains(o, c) and not contains(c, o):
+                            drafts.append(_draft(o, c, ev, **_inferred(base, None, when_end), confidence=0.45))
             else:
                 current = list(ev.origins)  # "departed from Odesa": the story is there now
             visited.update(p.id for p in ev.origins + tuple(targets))

@@ -32,7 +32,8 @@ class FakeGazetteer:
             for n in (place.name, *alts):
                 self._by_key.setdefault(name_key(n), []).append(place)
         for k in self._by_key:
-            self._by_key[k].sort(key=lambda p: (-p.population, p.id))
+            # like the real gazetteer: a place's own name before an alternate name, then population
+            self._by_key[k].sort(key=lambda p, k=k: (name_key(p.name) != k, -p.population, p.id))
 
     def lookup_keys(self, keys):
         return {k: list(self._by_key[k]) for k in keys if k in self._by_key}
