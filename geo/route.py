@@ -124,6 +124,7 @@ def build_route(
     visited: set[str] = set()
     last_date: date | None = None
     transits: list[_LegDraft] = []
+    lone: list[Place] = []  # origins of one-ended movements ("withdrew from Kherson")
     for k, ev in enumerate(events):
         when_end = ev.end or ev.start or published.get(ev.document)
         if not current and not ev.origins and ev.relation != "transit":
@@ -173,6 +174,7 @@ def build_route(
                             drafts.append(_draft(o, c, ev, **_inferred(base, None, when_end), confidence=0.45))
             else:
                 current = list(ev.origins)  # "departed from Odesa": the story is there now
+                lone.extend(ev.origins)
             visited.update(p.id for p in ev.origins + tuple(targets))
         else:
             # A destination reached or a presence, origin not stated: chain from the previous stops.
@@ -201,7 +203,7 @@ def build_route(
             t.origin, t.destination = t.destination, t.origin
         drafts.append(t)
     legs = _merge_legs(drafts)
-    return _assemble(legs, mentions, documents, place_evidence, title, gazetteer_version)
+    return _assemble(legs, mentions, documents, place_evidence, title, gazetteer_version, lone)
 
 
 def _fine(place: Place) -> bool:
@@ -274,7 +276,9 @@ def _merge_legs(drafts: list[_LegDraft]) -> list[_LegDraft]:
     return out
 
 
-def _assemble(drafts, mentions, documents, place_evidence, title, gazetteer_version) -> Route:
+def _assemble(drafts, mentions, documents, place_evidence, title, gazetteer_version, lone_ids=()) -> Route:
+    """Legs from drafts, and every place with its role: ``route`` for leg ends and for the origin
+    of a one-ended movement (a retreat whose destination is not told), ``mention`` otherwise."""
     legs: list[Leg] = []
     for n, d in enumerate(drafts, start=1):
         legs.append(Leg(
@@ -298,6 +302,9 @@ def _assemble(drafts, mentions, documents, place_evidence, title, gazetteer_vers
     for leg in legs:
         places.setdefault(leg.origin.id, leg.origin)
         places.setdefault(leg.destination.id, leg.destination)
+    for p in lone_ids:
+        places.setdefault(p.id, p)
+    lone_ids = {p.id for p in lone_ids}
     doc_text_order = {d.id: i for i, d in enumerate(documents)}
     route_places: list[RoutePlace] = []
     for pid, place in places.items():
@@ -309,7 +316,7 @@ def _assemble(drafts, mentions, documents, place_evidence, title, gazetteer_vers
         evidence = tuple(sorted({place_evidence[k] for k in ((m.document, m.start, m.end) for m in ms)
                                  if k in place_evidence}, key=lambda e: (e.document, e.start)))
         route_places.append(RoutePlace(
-            place=place, role="route" if legs_here else "mention",
+            place=place, role="route" if legs_here or pid in lone_ids else "mention",
             geo_precision={"country": 3, "region": 3}.get(place.kind, 1),
             first_date=min(dates) if dates else None, last_date=max(dates) if dates else None,
             sources=tuple(sources), mention_count=len(ms),

@@ -114,3 +114,8 @@ def test_actor_nationality_is_recorded(fake_gazetteer):
     assert actor_country("North Korean special forces") == "KP"
     assert actor_country("Russian troops") == "RU"
     assert actor_country("the refugees") is None
+
+
+def test_origin_only_retreat(fake_gazetteer):
+    (ev,), _ = events_of("Russian forces withdrew from Kursk on Oct. 11, the ministry said.", fake_gazetteer)
+    assert names(ev.origins) == ["Kursk"] and ev.destinations == () and ev.start == date(2024, 10, 11)

@@ -86,3 +86,10 @@ def test_a_story_opening_at_its_destination_links_from_its_first_origin():
     e2 = ev("a.txt", ["Portgrad"], ["Russia"])
     got = legs(build_route([e1, e2], [], DOCS, {}))
     assert ("Portgrad", "Baseton", "inferred") in got and ("Portgrad", "Rivertown", "inferred") in got
+
+
+def test_one_ended_retreat_keeps_its_origin_on_the_route():
+    e = ev("a.txt", ["Kursk"], [], start=date(2024, 11, 11))
+    route = build_route([e], [], DOCS, {})
+    assert route.legs == ()
+    assert [(p.place.name, p.role) for p in route.places] == [("Kursk", "route")]
