@@ -258,18 +258,9 @@ def _merge_legs(drafts: list[_LegDraft]) -> list[_LegDraft]:
         m.start = min(starts) if starts else None
         m.end = max(ends) if ends else None
         for d in ds:
-            for a in d.actors:
-                if a not in m.actors:
-                    m.actors.append(a)
-            for c in d.counts:
-                if c not in m.counts:
-                    m.counts.append(c)
-            for s in d.sources:
-                if s not in m.sources:
-                    m.sources.append(s)
-            for e in d.evidence:
-                if e not in m.evidence:
-                    m.evidence.append(e)
+            for mine, theirs in ((m.actors, d.actors), (m.counts, d.counts), (m.sources, d.sources),
+                                 (m.evidence, d.evidence)):
+                mine.extend(x for x in theirs if x not in mine)
         m.confidence = min(0.95, m.confidence + 0.05 * (len(m.sources) - 1))
         out.append(m)
     out.sort(key=lambda d: (d.start or d.end or date.max, d.end or date.max, rank[d.status], d.origin.id, d.destination.id))
