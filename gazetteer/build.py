@@ -54,7 +54,7 @@ from movemap.errors import GazetteerError
 from .normalize import is_indexable_name, name_key
 
 #: Bump when the schema, the ranking inputs or ``name_key`` change: forces a rebuild.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_FILENAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -62,6 +62,10 @@ ADMIN1_FILE = "admin1CodesASCII.txt"
 ADMIN2_FILE = "admin2Codes.txt"
 COUNTRIES_GEOJSON = "ne_110m_admin_0_countries.geojson"
 ALIASES_FILE = "country_aliases.csv"
+ADMIN2_CENTROIDS_FILE = "admin2_centroids.tsv"
+REGION_ALIASES_FILE = "region_aliases.csv"
+CURATED_FILE = "water_regions.csv"
+CENTRES_FILE = "country_centres.csv"
 
 
 # --------------------------------------------------------------------------- paths
@@ -97,6 +101,11 @@ def default_sources() -> dict[str, Path]:
         "admin1": DATA_DIR / ADMIN1_FILE,
         "ne_countries": DATA_DIR / COUNTRIES_GEOJSON,
         "aliases": DATA_DIR / ALIASES_FILE,
+        "admin2": DATA_DIR / ADMIN2_FILE,
+        "admin2_centroids": DATA_DIR / ADMIN2_CENTROIDS_FILE,
+        "region_aliases": DATA_DIR / REGION_ALIASES_FILE,
+        "curated": DATA_DIR / CURATED_FILE,
+        "centres": DATA_DIR / CENTRES_FILE,
     }
 
 
@@ -241,6 +250,22 @@ def _mean_point(vec: tuple[float, float, float], n: int) -> tuple[float, float]:
     return round(lat, 5), round(lon, 5)
 
 
+def _region_centre(a: list) -> tuple[float, float]:
+    """Centre of a region from its cities: the middle of the box spanned by their positions
+    (1 % trimmed at each side), which is close to the geographic centre that GeoNames and
+    atlases give a region even when the cities crowd into one part of it (Ontario, Texas);
+    the 3-D mean of the cities across the antimeridian or for tiny samples."""
+    lats, lons = sorted(a[5]), sorted(a[6])
+    n = len(lats)
+    if n < 5:
+        return _mean_point((a[0], a[1], a[2]), a[3])
+    k = int(0.01 * n)
+    lo_lon, hi_lon = lons[k], lons[n - 1 - k]
+    if hi_lon - lo_lon > 180:
+        return _mean_point((a[0], a[1], a[2]), a[3])
+    return round((lats[k] + lats[n - 1 - k]) / 2, 5), round((lo_lon + hi_lon) / 2, 5)
+
+
 def _unit(lat: float, lon: float) -> tuple[float, float, float]:
     la, lo = math.radians(lat), math.radians(lon)
     return (math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la))
@@ -275,6 +300,81 @@ def _load_aliases(path: Path) -> dict[str, list[str]]:
     return aliases
 
 
+def _load_region_aliases(path) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    if not path or not Path(path).exists():
+        return out
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(line for line in f if not line.startswith("#")):
+            code, alias = (row.get("admin1_code") or "").strip(), (row.get("alias") or "").strip()
+            if code and alias:
+                out.setdefault(code, []).append(alias)
+    return out
+
+
+def _load_centres(path) -> dict[str, tuple[float, float]]:
+    """Conventional country centre points (``country_centres.csv``), by ISO code."""
+    if not path or not Path(path).exists():
+        return {}
+    with open(path, newline="", encoding="utf-8") as f:
+        return {r["country_code"].strip().upper(): (float(r["lat"]), float(r["lon"]))
+                for r in csv.DictReader(line for line in f if not line.startswith("#")) if r.get("country_code")}
+
+
+def _load_curated(path) -> list[dict]:
+    if not path or not Path(path).exists():
+        return []
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = [{k: (v or "").strip() for k, v in row.items()}
+                for row in csv.DictReader(line for line in f if not line.startswith("#"))]
+    return [r for r in rows if r.get("name") and r.get("lat") and r.get("lon")]
+
+
+def _load_admin2(sources: dict[str, Path]) -> list[tuple]:
+    """(code, name, asciiname, geonameid, lat, lon, population) of admin2 units with a position."""
+    if "admin2" not in sources or "admin2_centroids" not in sources:
+        return []
+    pos: dict[str, tuple[float, float, int]] = {}
+    with open(sources["admin2_centroids"], encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            code, lat, lon, _n, pop = line.rstrip("\n").split("\t")[:5]
+            pos[code] = (float(lat), float(lon), int(pop))
+    out = []
+    with open(sources["admin2"], encoding="utf-8") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 4 or parts[0] not in pos or not parts[3].isdigit():
+                continue
+            lat, lon, pop = pos[parts[0]]
+            out.append((parts[0], parts[1], parts[2], int(parts[3]), lat, lon, pop))
+    out.sort()
+    return out
+
+
+_ADMIN2_SUFFIXES = ("county", "parish", "borough", "census area", "city and borough", "municipality",
+                    "district", "department", "province", "municipio", "raion", "rayon")
+
+
+def admin2_name_variants(name: str) -> list[str]:
+    """Alternate spellings of an admin2 name: "Laurel County" -> "Laurel Co.", "Laurel"."""
+    n = " ".join(name.split())
+    low = n.lower()
+    out: list[str] = []
+    for suf in _ADMIN2_SUFFIXES:
+        if low.endswith(" " + suf) and len(low) > len(suf) + 2:
+            base = n[: -len(suf) - 1].rstrip(" ,-")
+            out.append(base)
+            if suf == "county":
+                out += [f"{base} Co.", f"{base} Cty"]
+            break
+    for pre in ("county of ", "city of ", "district of ", "borough of "):
+        if low.startswith(pre):
+            out.append(n[len(pre):])
+    return out
+
+
 def _visual_centre(geometry: dict) -> tuple[float, float]:
     """Pole of inaccessibility of the largest polygon (a label point inside the country)."""
     from shapely.geometry import shape
@@ -299,12 +399,20 @@ def build_database(
     admin1_source: str | os.PathLike | None = None,
     ne_countries_source: str | os.PathLike | None = None,
     aliases_source: str | os.PathLike | None = None,
+    admin2_source: str | os.PathLike | None = None,
+    admin2_centroids_source: str | os.PathLike | None = None,
+    centres_source: str | os.PathLike | None = None,
+    region_aliases_source: str | os.PathLike | None = None,
+    curated_source: str | os.PathLike | None = None,
     quiet: bool = True,
 ) -> dict:
     """Build the gazetteer database at *dest* atomically and return build statistics.
 
     Each ``*_source`` defaults to the shipped file; a test may pass small fixtures.
-    ``ne_countries_source`` and ``aliases_source`` may be set to ``""`` to skip them.
+    ``ne_countries_source`` and ``aliases_source`` may be set to ``""`` to skip them.  The
+    other sources (``admin2_source``, ``admin2_centroids_source``, ``centres_source``,
+    ``region_aliases_source``, ``curated_source``) default to the shipped files only when
+    ``cities_source`` is not given.
     The database is written to a temporary file in the destination folder and moved
     into place with ``os.replace``, so readers never see a half-written file.
     """
@@ -321,6 +429,14 @@ def build_database(
         sources["ne_countries"] = Path(ne_path)
     if al_path:
         sources["aliases"] = Path(al_path)
+    for key, given in (("admin2", admin2_source), ("admin2_centroids", admin2_centroids_source),
+                       ("region_aliases", region_aliases_source), ("curated", curated_source),
+                       ("centres", centres_source)):
+        # the default (full) build takes the shipped files; a build from other city data
+        # (tests, custom gazetteers) only the ones passed explicitly
+        path = (defaults.get(key) if cities_source is None else None) if given is None else given
+        if path:
+            sources[key] = Path(path)
     for key, p in sources.items():
         if not p.is_file():
             raise GazetteerError(f"gazetteer source file for {key} not found: {p}")
@@ -386,7 +502,9 @@ def _write_database(path: Path, sources: dict[str, Path], version: str, *, quiet
         v = _unit(float(r["latitude"]), float(r["longitude"]))
         a = agg.get(code)
         if a is None:
-            agg[code] = a = [0.0, 0.0, 0.0, 0, 0]
+            agg[code] = a = [0.0, 0.0, 0.0, 0, 0, [], []]
+        a[5].append(float(r["latitude"]))
+        a[6].append(float(r["longitude"]))
         a[0] += v[0]
         a[1] += v[1]
         a[2] += v[2]
@@ -410,6 +528,8 @@ def _write_database(path: Path, sources: dict[str, Path], version: str, *, quiet
             else:
                 ne_extra.append(feat)
     aliases = _load_aliases(sources.get("aliases")) if "aliases" in sources else {}
+    region_aliases = _load_region_aliases(sources.get("region_aliases"))
+    centres = _load_centres(sources.get("centres"))
 
     capital: dict[str, tuple[float, float, int]] = {}
     cmean: dict[str, list] = {}
@@ -438,8 +558,11 @@ def _write_database(path: Path, sources: dict[str, Path], version: str, *, quiet
         c = countries[cc]
         feat = ne_by_cc.get(cc)
         if feat is not None:
-            lat, lon = _visual_centre(feat["geometry"])
+            lat, lon = centres.get(cc) or _visual_centre(feat["geometry"])
             prim, alt = ne_names(feat["properties"])
+        elif cc in centres:
+            lat, lon = centres[cc]
+            prim, alt = [], []
         elif cc in capital:
             lat, lon = round(capital[cc][0], 5), round(capital[cc][1], 5)
             prim, alt = [], []
@@ -481,16 +604,42 @@ def _write_database(path: Path, sources: dict[str, Path], version: str, *, quiet
             continue  # no cities500 place in it: no centroid
         nm, ascii_nm, gid = admin1[code]
         a = agg[code]
-        lat, lon = _mean_point((a[0], a[1], a[2]), a[3])
+        lat, lon = _region_centre(a)
         cc = code.split(".", 1)[0]
         rowid += 1
         raw = {"geonameid": gid, "name": nm, "asciiname": ascii_nm, "code": code, "countrycode": cc,
                "admin1code": code.split(".", 1)[1], "cities": a[3]}
         places.append((rowid, f"gn:{gid}", gid, nm, lat, lon, "region", cc, code, nm, a[4], "ADM1",
                        "geonames", json.dumps(raw, ensure_ascii=False, sort_keys=True)))
-        names.extend(_name_rows(rowid, [nm, ascii_nm], region_name_variants(nm, cc) + (
+        names.extend(_name_rows(rowid, [nm, ascii_nm, *region_aliases.get(code, [])], region_name_variants(nm, cc) + (
             region_name_variants(ascii_nm, cc) if ascii_nm != nm else [])))
         region_rows += 1
+
+    # ---- admin2 units (US counties, districts...): positions from admin2_centroids.tsv
+    admin2_rows = 0
+    for code, nm, ascii_nm, gid, lat, lon, pop in _load_admin2(sources):
+        parts = code.split(".")
+        cc, a1code = parts[0], ".".join(parts[:2])
+        rowid += 1
+        raw = {"geonameid": gid, "name": nm, "asciiname": ascii_nm, "code": code, "countrycode": cc}
+        places.append((rowid, f"gn:{gid}", gid, nm, lat, lon, "region", cc, a1code,
+                       admin1[a1code][0] if a1code in admin1 else None, pop, "ADM2", "geonames",
+                       json.dumps(raw, ensure_ascii=False, sort_keys=True)))
+        names.extend(_name_rows(rowid, [nm, ascii_nm], admin2_name_variants(nm) + (
+            admin2_name_variants(ascii_nm) if ascii_nm != nm else [])))
+        admin2_rows += 1
+
+    # ---- curated water bodies and large regions (data/water_regions.csv)
+    curated_rows = 0
+    for r in _load_curated(sources.get("curated")):
+        rowid += 1
+        slug = name_key(r["name"]).replace(" ", "-")
+        places.append((rowid, f"mm:{slug}", None, r["name"], float(r["lat"]), float(r["lon"]), r["kind"],
+                       r["country_code"] or None, None, None, int(r["importance"] or 0),
+                       r["feature_code"] or None, "curated",
+                       json.dumps({k: r[k] for k in sorted(r)}, ensure_ascii=False)))
+        names.extend(_name_rows(rowid, [r["name"], *[a for a in r["alternates"].split("|") if a]], []))
+        curated_rows += 1
 
     # ---- cities
     it = cities
@@ -526,7 +675,9 @@ def _write_database(path: Path, sources: dict[str, Path], version: str, *, quiet
         "names": str(len(names)),
         "countries": str(country_rows),
         "regions": str(region_rows),
-        "cities": str(len(places) - country_rows - region_rows),
+        "admin2": str(admin2_rows),
+        "curated": str(curated_rows),
+        "cities": str(len(places) - country_rows - region_rows - admin2_rows - curated_rows),
         "credits": "GeoNames (geonames.org), CC BY 4.0; Made with Natural Earth (public domain)",
     }
     con.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))

@@ -25,6 +25,7 @@ from movemap.errors import GazetteerError
 
 from .normalize import name_key
 from .place import KINDS, Place
+from .imported import ImportStore
 from .user import UserStore
 
 GAZETTEER_NAME = "movemap-geonames"
@@ -154,15 +155,20 @@ class Gazetteer:
     name = GAZETTEER_NAME
 
     def __init__(self, path: str | os.PathLike | None = None, user_path: str | os.PathLike | None = None,
-                 *, quiet: bool = True):
+                 *, quiet: bool = True, import_path: str | os.PathLike | None = None):
         self._path_arg = path
         self._quiet = quiet
         self.user = UserStore(user_path)
+        # imported gazetteers (``movemap gazetteer import``) live beside the user entries
+        self.imported = ImportStore(import_path if import_path is not None else
+                                    (Path(user_path).expanduser().with_name("imported.sqlite")
+                                     if user_path is not None else None))
         self._con: sqlite3.Connection | None = None
         self._path: Path | None = None
         self._meta: dict[str, str] = {}
         self._lock = threading.RLock()
         self._cache: dict[int, Place] = {}
+        self._key_cache: dict[str, list[tuple[Place, int]]] = {}
 
     # ------------------------------------------------------------------ opening
     def _db(self) -> sqlite3.Connection:
@@ -190,6 +196,8 @@ class Gazetteer:
             if self._con is not None:
                 self._con.close()
                 self._con = None
+            self._key_cache.clear()
+            self.imported.close()
 
     @property
     def path(self) -> Path:
@@ -243,15 +251,28 @@ class Gazetteer:
         kinds = frozenset(kinds) if kinds is not None else None
         uniq = sorted({k for k in keys if k})
         hits: dict[str, list[tuple[Place, int]]] = {}
-        for i in range(0, len(uniq), _CHUNK):
-            chunk = uniq[i:i + _CHUNK]
+        # The built-in database never changes under an open connection: its rows per key are
+        # memoised (bounded); user and imported entries are read fresh every time.
+        cache = self._key_cache
+        todo = [k for k in uniq if k not in cache]
+        for i in range(0, len(todo), _CHUNK):
+            chunk = todo[i:i + _CHUNK]
             rows = self._query(
                 f"SELECT n.key, n.is_primary, {_PLACE_COLS} FROM names n JOIN places p ON p.rowid = n.place "
                 f"WHERE n.key IN ({','.join('?' * len(chunk))})",
                 chunk,
             )
+            found: dict[str, list[tuple[Place, int]]] = {k: [] for k in chunk}
             for row in rows:
-                hits.setdefault(row[0], []).append((self._place(row[2:]), row[1]))
+                found[row[0]].append((self._place(row[2:]), row[1]))
+            if len(cache) > 300_000:
+                cache.clear()
+            cache.update(found)
+        for k in uniq:
+            if cache.get(k):
+                hits[k] = list(cache[k])
+        for k, extra in self.imported.lookup(uniq).items():
+            hits.setdefault(k, []).extend(extra)
         for k in uniq:
             user_hits = self.user.lookup(k)
             if user_hits:
@@ -293,7 +314,7 @@ class Gazetteer:
         if isinstance(place_id, str) and place_id.startswith("user:"):
             return self.user.get(place_id)
         rows = self._query(f"SELECT {_PLACE_COLS} FROM places p WHERE p.id = ?", (place_id,))
-        return self._place(rows[0]) if rows else None
+        return self._place(rows[0]) if rows else self.imported.get(place_id)
 
     def raw(self, place: Place | str) -> dict:
         """The source record of a place (the GeoNames JSON record for cities)."""
@@ -304,11 +325,16 @@ class Gazetteer:
             return {"name": place.name, "latitude": place.lat, "longitude": place.lon,
                     "countrycode": place.country_code}
         rows = self._query("SELECT raw FROM places WHERE id = ?", (place.id,))
-        return json.loads(rows[0][0]) if rows and rows[0][0] else {}
+        if rows and rows[0][0]:
+            return json.loads(rows[0][0])
+        return {"geonameid": place.geonameid, "name": place.name, "latitude": place.lat, "longitude": place.lon,
+                "countrycode": place.country_code, "feature_code": place.feature_code,
+                "population": place.population}
 
     def admin1_place(self, admin1_code: str) -> Place | None:
         """The region for an admin1 code such as ``"RU.59"``."""
-        rows = self._query(f"SELECT {_PLACE_COLS} FROM places p WHERE p.admin1_code = ? AND p.kind = 'region'",
+        rows = self._query(f"SELECT {_PLACE_COLS} FROM places p WHERE p.admin1_code = ? AND p.kind = 'region' "
+                           "ORDER BY p.feature_code = 'ADM1' DESC, p.id",
                            (admin1_code,))
         return self._place(rows[0]) if rows else None
 
@@ -383,5 +409,7 @@ class Gazetteer:
             "counts": counts,
             "user_path": str(self.user.path),
             "user_entries": len(self.user.all()),
+            "imported_path": str(self.imported.path),
+            "imported_entries": self.imported.count(),
             "credits": self._meta.get("credits", ""),
         }

@@ -185,3 +185,29 @@ class Route:
     gazetteer_name: str = "movemap-geonames"
     gazetteer_version: str = ""
     statuses: tuple[DocumentStatus, ...] = field(default=())
+
+    # Notebook conveniences. The implementations live in maps/, where the output schema lives
+    # (one definition of the columns for route.geojson, route.gpkg and these frames, so they
+    # cannot drift apart); they are imported inside the methods, so importing geo never
+    # imports maps, and the package arrows (gazetteer <- geo <- maps) hold at import time.
+
+    def to_geodataframe(self, layer: str = "legs"):
+        """The route's ``"legs"`` or ``"places"`` as a ``geopandas.GeoDataFrame`` (EPSG:4326).
+
+        Columns are the route.geojson properties, typed as in route.gpkg: dates as
+        ``datetime64`` (NaT when unknown), nullable integers, lists (sources, evidence, ...)
+        as JSON strings. Legs come in sequence order; a leg across the antimeridian is a
+        MultiLineString split at ±180. Needs geopandas (a movemap dependency).
+        """
+        from maps.frames import route_geodataframe  # lazy: see the note above
+
+        return route_geodataframe(self, layer)
+
+    @classmethod
+    def from_geojson(cls, path) -> "Route":
+        """Read a route.geojson written by movemap back into a Route (``InputError`` if it is
+        not one). Delegates to ``maps.geojson.read_geojson``, the reader that goes with the
+        writer, imported here lazily (see the note above)."""
+        from maps.geojson import read_geojson  # lazy: see the note above
+
+        return read_geojson(path)

@@ -1,15 +1,21 @@
 """The way through: documents -> per-document analysis (map) -> merged route (reduce).
 
 ``analyse_document`` is a pure function of one document and the gazetteer, so it can run in
-any process; ``merge_analyses`` is deterministic whatever order analyses arrive in.
+any process (``geo.parallel`` runs it in local processes or on a Dask cluster);
+``RouteMerger`` (and ``merge_analyses``, its one-call form) is deterministic whatever order
+analyses arrive in: it orders documents by id (then by input order) before building the route.
+
+Memory: the map step keeps nothing; the merge keeps, per document, only what the route needs
+(events, metadata, status, and its resolved mentions collapsed by ``compact``), never texts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Callable, Iterable
 
+from gazetteer.place import Place
 from geo.dates import find_timexes
 from geo.events import extract_events
 from geo.gazetteer_port import GazetteerPort
@@ -23,13 +29,22 @@ from movemap.errors import MovemapError
 
 @dataclass(frozen=True, slots=True)
 class DocumentAnalysis:
-    """What one document contributes to the route."""
+    """What one document contributes to the route.
+
+    After ``compact``, ``mentions`` holds one mention per place and surface form (plus every
+    mention that is a place's evidence) and ``mention_counts`` how many mentions each stands
+    for; before, ``mention_counts`` is empty and every mention counts one.
+    """
 
     meta: DocumentMeta
     status: DocumentStatus
     mentions: tuple[Mention, ...] = ()
     events: tuple[Event, ...] = ()
     place_evidence: tuple[tuple[tuple[str, int, int], Evidence], ...] = ()
+    mention_counts: tuple[int, ...] = ()
+
+    def counted_mentions(self) -> Iterable[tuple[Mention, int]]:
+        return zip(self.mentions, self.mention_counts or (1,) * len(self.mentions))
 
 
 def geoparse(doc_id: str, text: str, gazetteer: GazetteerPort) -> list[Mention]:
@@ -38,6 +53,9 @@ def geoparse(doc_id: str, text: str, gazetteer: GazetteerPort) -> list[Mention]:
 
 
 def analyse_document(doc: Document, gazetteer: GazetteerPort) -> DocumentAnalysis:
+    """The map step for one document. Never raises for a bad document: a failure (an input
+    problem, or a bug that one odd text triggers) is an ``error`` status naming the document,
+    so one article never stops a run over a million."""
     try:
         mentions = geoparse(doc.id, doc.text, gazetteer)
         sentences = split_sentences(doc.text)
@@ -45,6 +63,11 @@ def analyse_document(doc: Document, gazetteer: GazetteerPort) -> DocumentAnalysi
         events, used = extract_events(doc, sentences, mentions, timexes, gazetteer.country_place)
     except MovemapError as exc:
         return DocumentAnalysis(doc.meta(), _status(doc, "error", str(exc)))
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - one odd article must not stop the run
+        return DocumentAnalysis(doc.meta(), _status(
+            doc, "error", f"{doc.path or doc.id}: internal error while analysing ({type(exc).__name__}: {exc})"))
     evidence = []
     for i in sorted(used):
         m = mentions[i]
@@ -55,43 +78,149 @@ def analyse_document(doc: Document, gazetteer: GazetteerPort) -> DocumentAnalysi
     return DocumentAnalysis(doc.meta(), status, tuple(mentions), tuple(events), tuple(evidence))
 
 
+def analyse_item(item, gazetteer: GazetteerPort) -> DocumentAnalysis | DocumentStatus:
+    """The whole map step for one input item: a located ``geo.read.Source`` is parsed first, a
+    ``Document`` analysed, a read-error ``DocumentStatus`` passed through; the result is
+    ``compact``, ready to be sent back to the merging process."""
+    from geo.read import Source, load_source
+
+    if isinstance(item, Source):
+        item = load_source(item)
+    if isinstance(item, DocumentStatus):
+        return item
+    return compact(analyse_document(item, gazetteer))
+
+
+def compact(a: DocumentAnalysis) -> DocumentAnalysis:
+    """Only what the merge needs: resolved mentions, those of one place and surface form that
+    are nobody's evidence collapsed into one with a count. The merged route is unchanged (a
+    place's mention count, sources, surface forms and evidence are all kept)."""
+    if not a.mentions:
+        return a
+    keep: list[Mention] = []
+    counts: list[int] = []
+    at: dict[tuple[str, str], int] = {}
+    evidence_keys = {k for k, _ in a.place_evidence}
+    for m, n in a.counted_mentions():
+        if m.place is None:
+            continue
+        if (m.document, m.start, m.end) in evidence_keys:
+            keep.append(m)
+            counts.append(n)
+            continue
+        key = (m.place.id, m.surface)
+        i = at.get(key)
+        if i is None:
+            at[key] = len(keep)
+            keep.append(m)
+            counts.append(n)
+        else:
+            counts[i] += n
+    return replace(a, mentions=tuple(keep), mention_counts=tuple(counts))
+
+
 def _status(doc: Document, status: str, error: str | None, mentions: int = 0, events: int = 0) -> DocumentStatus:
     return DocumentStatus(doc.id, doc.path, status, error, doc.published, doc.published_basis, mentions, events)
+
+
+class RouteMerger:
+    """The reduce step, fed one result at a time in any order.
+
+    ``add`` takes a ``DocumentAnalysis`` or a read-error ``DocumentStatus`` (with ``seq``, its
+    position in the input, to order documents that share an id); ``route()`` builds the route.
+    The merger holds the route's material only: per document its events, metadata and status,
+    and its mentions compacted (places are shared between documents, one object per place id).
+    """
+
+    def __init__(self, title: str | None = None, gazetteer_version: str = ""):
+        self.title = title
+        self.gazetteer_version = gazetteer_version
+        self._docs: list[tuple[str, int, DocumentStatus, DocumentMeta | None, tuple[Event, ...]]] = []
+        self._mentions: list[Mention] = []  # a mention standing for n is listed n times (references)
+        self._evidence: dict[tuple[str, int, int], Evidence] = {}
+        self._places: dict[str, Place] = {}
+        self._strings: dict[str, str] = {}
+        self._seq = 0
+        self.ok = 0
+        self.failed = 0
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def _place(self, p: Place | None) -> Place | None:
+        if p is None:
+            return None
+        return self._places.setdefault(p.id, p)
+
+    def _event(self, ev: Event) -> Event:
+        return replace(ev, origins=tuple(map(self._place, ev.origins)),
+                       destinations=tuple(map(self._place, ev.destinations)),
+                       actor_origin=self._place(ev.actor_origin))
+
+    def add(self, item: DocumentAnalysis | DocumentStatus, seq: int | None = None) -> None:
+        if seq is None:
+            seq = self._seq
+        self._seq = max(self._seq, seq + 1)
+        if isinstance(item, DocumentStatus):
+            self._docs.append((item.id, seq, item, None, ()))
+            self.failed += item.status != "ok"
+            self.ok += item.status == "ok"
+            return
+        a = item
+        if a.status.status != "ok":
+            self._docs.append((a.meta.id, seq, a.status, None, ()))
+            self.failed += 1
+            return
+        self.ok += 1
+        self._docs.append((a.meta.id, seq, a.status, a.meta, tuple(map(self._event, a.events))))
+        evidence = self._evidence
+        evidence.update(a.place_evidence)
+        doc_id = a.meta.id
+        for m, n in compact(a).counted_mentions():
+            surface = self._strings.setdefault(m.surface, m.surface)
+            if (m.document, m.start, m.end) in evidence:
+                m = Mention(m.document, m.start, m.end, surface, self._place(m.place), m.score)
+            else:
+                # Nobody's evidence: its offsets and score are not part of the route.
+                m = Mention(doc_id if m.document == doc_id else m.document, -1, -1, surface, self._place(m.place))
+            self._mentions.extend([m] * n)
+
+    def route(self) -> Route:
+        ordered = sorted(self._docs, key=lambda d: (d[0], d[1]))
+        events = [e for d in ordered for e in d[4]]
+        documents = [d[3] for d in ordered if d[3] is not None]
+        route = build_route(events, self._mentions, documents, self._evidence, self.title, self.gazetteer_version)
+        return replace(route, statuses=tuple(d[2] for d in ordered))
 
 
 def merge_analyses(
     analyses: Iterable[DocumentAnalysis], failures: Iterable[DocumentStatus] = (), title: str | None = None,
     gazetteer_version: str = "",
 ) -> Route:
-    ordered = sorted(analyses, key=lambda a: a.meta.id)
-    events = [e for a in ordered for e in a.events]
-    mentions = [m for a in ordered for m in a.mentions]
-    evidence = {k: v for a in ordered for k, v in a.place_evidence}
-    documents = [a.meta for a in ordered if a.status.status == "ok"]
-    route = build_route(events, mentions, documents, evidence, title, gazetteer_version)
-    statuses = sorted([a.status for a in ordered] + list(failures), key=lambda s: s.id)
-    from dataclasses import replace
-
-    return replace(route, statuses=tuple(statuses))
+    merger = RouteMerger(title, gazetteer_version)
+    for a in analyses:
+        merger.add(a)
+    for f in failures:
+        merger.add(f)
+    return merger.route()
 
 
 def build(
-    items: Iterable[Document | DocumentStatus],
+    items: Iterable,
     gazetteer: GazetteerPort,
     title: str | None = None,
-    on_document: Callable[[Document | DocumentStatus], None] | None = None,
+    on_document: Callable[[object], None] | None = None,
 ) -> Route:
-    """Analyse every readable document and merge them into one route."""
-    analyses: list[DocumentAnalysis] = []
-    failures: list[DocumentStatus] = []
-    for item in items:
-        if isinstance(item, DocumentStatus):
-            failures.append(item)
-        else:
-            analyses.append(analyse_document(item, gazetteer))
+    """Analyse every readable document, one at a time in this process, and merge them into one
+    route. ``items`` are ``Document``s, ``geo.read.Source``s or error ``DocumentStatus``es, as
+    ``read_inputs``/``iter_sources`` yield them; nothing but the route is kept in memory.
+    For several processes or a Dask cluster see ``geo.parallel.build_parallel``."""
+    merger = RouteMerger(title, gazetteer.version)
+    for seq, item in enumerate(items):
+        merger.add(analyse_item(item, gazetteer), seq)
         if on_document:
             on_document(item)
-    return merge_analyses(analyses, failures, title, gazetteer.version)
+    return merger.route()
 
 
 def unresolved_relative_dates(route: Route) -> list[str]:
@@ -99,4 +228,5 @@ def unresolved_relative_dates(route: Route) -> list[str]:
     return [s.id for s in route.statuses if s.status == "ok" and s.published is None]
 
 
-__all__ = ["DocumentAnalysis", "analyse_document", "build", "geoparse", "merge_analyses", "date"]
+__all__ = ["DocumentAnalysis", "RouteMerger", "analyse_document", "analyse_item", "build", "compact", "geoparse",
+           "merge_analyses", "date"]

@@ -12,10 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gazetteer.normalize import name_key
+from functools import lru_cache
+
+from gazetteer.normalize import name_key as _name_key
 from gazetteer.place import Place
 from geo.gazetteer_port import GazetteerPort
+from geo.geoparse_data import abbreviations, common_words, demonym_key, demonym_places, first_names
 
+name_key = lru_cache(maxsize=200_000)(_name_key)  # the same words recur in every article
+
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
 # A word of a proper-name run: capitalised, possibly with inner hyphens/apostrophes/periods
 # ("Ch'ongjin", "U.S.", "Rostov-on-Don", "Khan-Younis").
 _WORD = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w’'.\-]*\w\.?|[A-Z]\.(?:[A-Z]\.)+|[A-Z]")
@@ -47,6 +53,39 @@ _NEVER = {
     "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "nato", "un", "eu", "euro",
     "ctrl", "alt", "enter", "email", "online", "internet", "web", "app", "ai",
 }
+# Capitalised phrases that name institutions or buildings, not places, in news text.
+_NEVER_PHRASES = {"white house", "the city", "city hall", "the state", "the country", "the capital"}
+# Of _NEVER, the words that are also well-known places: in the corpus convention of
+# ``recognise(..., modifiers=True)`` they are places unless the text marks them as people.
+_NEVER_NAMES = {"victoria", "florence", "regina", "eugene", "marion", "charlotte", "austin", "jackson",
+                "washington"}
+_NEVER_LOOSE = _NEVER - _NEVER_NAMES
+# Titles before a person's name, and verbs after one.
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "lt", "sgt", "capt", "gen", "col", "maj",
+           "cpl", "pvt", "det", "officer", "deputy", "judge", "justice", "coach", "president", "senator",
+           "governor", "mayor", "sheriff", "chief", "rev", "father", "sister", "brother", "prof", "professor",
+           "attorney", "commissioner", "councilman", "councilwoman", "trooper", "pastor", "bishop", "saint"}
+_PERSON_AFTER = re.compile(r"^(?:[’']s)?,?\s+(?:said|says|told|added|asked|explained|noted|wrote|who|whose|"
+                           r"testified|argued|agreed|stated|recalled|died|was born|is a|was a)")
+_CONTRACTION = re.compile(r"[’'](?:ve|re|ll|m|d|t|s)$", re.I)
+_COMMON_CAPS = {
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "none", "over", "under",
+    "after", "before", "about", "above", "across", "again", "against", "along", "around", "because", "between",
+    "by", "down", "even", "ever", "every", "few", "how", "into", "like", "may", "might", "much", "must", "near",
+    "never", "now", "off", "once", "only", "out", "own", "same", "should", "still", "than", "through", "too",
+    "until", "up", "very", "what", "when", "where", "which", "who", "why", "will", "would", "yet", "road",
+    "lake", "valley", "station", "grove", "parkway", "airport", "colony", "meadow", "superior", "commerce",
+    "congress", "council", "chamber", "metro", "democrat", "republican", "olympic", "royal", "town", "ridge",
+    "gulf", "northeast", "northwest", "southeast", "southwest", "jewish", "passover", "jesus", "titan", "mart",
+    "wal", "pack", "lane", "hall", "bell", "dodge", "welch", "paul", "george", "david", "james", "thomas",
+    "martin", "patrick", "ray", "tim", "dick", "allen", "obama", "hamas",
+}
+_PLACE_HEADS = {"county", "parish", "city", "township", "twp", "borough", "river", "lake", "creek", "valley",
+                "island", "islands", "mountains", "mountain", "bay", "sea", "gulf", "strait", "peninsula",
+                "desert", "forest", "park", "heights", "hills", "falls", "springs", "beach", "harbor", "harbour",
+                "canyon", "coast", "plains", "state", "province", "region", "district", "oblast", "krai"}
+
+
 # Words that may follow a place in a longer capitalised run without making it another name:
 # titles and institutions qualified by the place ("U.S. President", "Kursk Oblast Governor").
 _QUALIFIED = {
@@ -67,6 +106,7 @@ class Span:
     surface: str
     key: str
     candidates: tuple[Place, ...]
+    demonym: bool = False  # an adjectival toponym ("Russian"): candidates are what it refers to
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,24 +187,37 @@ def _strip_possessive(text: str, s: int, e: int) -> int:
     return e
 
 
-def recognise(text: str, gazetteer: GazetteerPort) -> list[Span]:
-    """Find the toponyms of ``text``: non-overlapping spans, longest match first."""
+def recognise(text: str, gazetteer: GazetteerPort, *, demonyms: bool = False,
+              modifiers: bool = False, learned_filter: bool = True) -> list[Span]:
+    """Find the toponyms of ``text``: non-overlapping spans, longest match first.
+
+    By default only places the text talks about as places are kept (for the route map).
+    ``demonyms=True`` adds adjectival toponyms ("Russian"); ``modifiers=True`` also keeps
+    places that open a longer name ("Texas Forest Service", "U.S. House"), names with a type
+    word ("Darby Street", "Neches River") and passes the spans through a small learned filter
+    (:mod:`geo.geoparse_filter`, unless ``learned_filter=False``), which is how geoparsing
+    corpora (LGL, GeoWebNews, TR-News) annotate news text.
+    """
+    never = _NEVER_LOOSE if modifiers else _NEVER
     runs = _runs(text)
     proposals: list[tuple[int, int, str, _Run]] = []
     keys: set[str] = set()
     for run in runs:
         for s, e in _subspans(text, run):
             e = _strip_possessive(text, s, e)
-            surface = text[s:e].rstrip(".") if not re.fullmatch(r"(?:[A-Z]\.)+", text[s:e]) else text[s:e]
+            surface = text[s:e]
+            if not _INITIALS.fullmatch(surface) and name_key(surface) not in abbreviations():
+                surface = surface.rstrip(".")
             e = s + len(surface)
             for end in {e, _region_tail(text, e)}:
                 key = name_key(text[s:end])
-                if key and key not in _NEVER:
+                if key and key not in never and key not in _NEVER_PHRASES:
                     proposals.append((s, end, key, run))
                     keys.add(key)
     found = gazetteer.lookup_keys(sorted(keys)) if keys else {}
     hits = {(s, e) for s, e, key, _ in proposals if key in found}
     lowercase_words = _lowercase_vocabulary(text)
+    persons = _person_words(text, runs, found) if modifiers else frozenset()
     accepted: list[Span] = []
     taken: list[tuple[int, int]] = []
     # Longest first, then leftmost: "Kursk Oblast" beats "Kursk", "New York" beats "York".
@@ -176,17 +229,149 @@ def recognise(text: str, gazetteer: GazetteerPort) -> list[Span]:
             continue
         if not _hyphen_ok(text, s, e, hits):
             continue
-        if not _plausible(text, s, e, key, run, cands, lowercase_words, found):
+        if not _plausible(text, s, e, key, run, cands, lowercase_words, found, modifiers):
             continue
+        if modifiers and not _not_a_person(text, s, e, key, cands, persons, soft=SOFT):
+            continue
+        if modifiers and key.endswith(" city") and _CITY_INSTITUTION.match(text[e:e + 24]) \
+                and key[:-5] in found:
+            continue  # "Dublin City Council": the place is "Dublin"
         taken.append((s, e))
         accepted.append(Span(s, e, text[s:e], key, tuple(cands)))
+    if modifiers:
+        accepted = _typed_spans(text, accepted, taken, persons, gazetteer)
+        taken = [(sp.start, sp.end) for sp in accepted]
+    if demonyms:
+        accepted += _demonym_spans(text, runs, taken, gazetteer)
     accepted.sort(key=lambda sp: sp.start)
+    if modifiers:
+        from geo import geoparse_filter
+
+        if learned_filter:
+            accepted = geoparse_filter.filter_spans(text, accepted, persons)
+        else:
+            _LAST_PERSONS[0] = persons  # for fitting the filter (geo.geoparse_train)
     return accepted
+
+
+_LAST_PERSONS: list = [frozenset()]
+SOFT = True  # corpus mode: leave person/common-word evidence to the learned filter
+SOFT_RUNS = True  # ... and places inside longer capitalised names
+
+
+_CITY_INSTITUTION = re.compile(r"\s+(?:Council|Manager|Schools?|Hall|Commission(?:ers?)?|Attorney|Police|"
+                               r"Officials?|Government|Limits|Board|Clerk|Administrator|Engineer|Planner)\b")
+_CAP = r"(?:[A-Z][\w’'.\-]*[\w.]|[A-Z])"
+_STREET_HEADS = (r"Street|St\.|Avenue|Ave\.|Road|Rd\.|Drive|Boulevard|Blvd\.|Lane|Ln\.|Parkway|Pkwy\.|"
+                 r"Highway|Hwy\.|Trail|Pike|Turnpike|Expressway|Freeway|Bypass")
+_FEATURE_HEADS = (r"River|Creek|Lake|Township|Twp\.|Island|Islands|Valley|Mountains|Mountain|Forest|"
+                  r"National Park|National Forest|National Lakeshore|Wilderness|Bay|Harbor|Harbour|Falls|Hills|"
+                  r"County|Co\.|Parish|Borough|Canyon|Desert|Peninsula|Reservoir|Sound|Gorge|Ridge")
+_TYPED = re.compile(
+    rf"\b(?:(?:{_CAP}\s+){{0,3}}{_CAP}\s+(?:{_STREET_HEADS}|{_FEATURE_HEADS})(?![\w])"
+    rf"|(?:Lake|Mount|Mt\.|River|Isle of)\s+{_CAP}(?:\s+{_CAP})?"
+    rf"|(?:Highway|Hwy\.?|Interstate|Route|State Route|U\.S\.|US|SR|County Road|I)[\s\-]?\d+[A-Z]?\b)")
+
+
+def _typed_spans(text: str, accepted: list[Span], taken, persons, gazetteer) -> list[Span]:
+    """Names made of a name and a type word: streets and roads ("Darby Street", "Highway 19"),
+    rivers, lakes, townships, forests ("Neches River", "Lake Lanier"), kept as toponyms even
+    when the gazetteer does not know them (then without a position).  Such a name replaces
+    the shorter place found inside it ("Kanawha" in "Kanawha River")."""
+    extra: list[Span] = []
+    for m in _TYPED.finditer(text):
+        s, e = m.start(), m.end()
+        surface = text[s:e]
+        words = surface.split()
+        # trim leading words that are not part of the name ("The", "On", titles, persons)
+        while len(words) > 2 and (name_key(words[0]) in _NEVER or name_key(words[0]) in _TITLES
+                                  or name_key(words[0]) in common_words() and words[0] not in ("Lake", "Mount")):
+            s = text.index(words[1], s + len(words[0]))
+            words = words[1:]
+        surface = text[s:e]
+        first = name_key(words[0])
+        if first in _NEVER or first in _TITLES or (first in persons and len(words) == 2):
+            continue
+        if len(words) == 2 and first in common_words() and not re.match(r"(?:Highway|Interstate|Route|Lake|Mount)",
+                                                                          surface):
+            continue  # "Main Street" stays; "Supreme Court", "This Road" do not
+        if any(s < sp.start and sp.end <= e or s <= sp.start and sp.end < e for sp in accepted) or \
+                not any(s < te and ts < e for ts, te in taken):
+            extra.append(Span(s, e, surface, name_key(surface), ()))
+    if not extra:
+        return accepted
+    found = gazetteer.lookup_keys(sorted({sp.key for sp in extra}))
+    extra = [Span(sp.start, sp.end, sp.surface, sp.key, tuple(found.get(sp.key, ()))) for sp in extra]
+    keep = [sp for sp in accepted if not any(x.start <= sp.start and sp.end <= x.end for x in extra)]
+    out = keep + [x for x in extra if not any(x.start < k.end and k.start < x.end for k in keep)]
+    return sorted(out, key=lambda sp: sp.start)
+
+
+def _demonym_spans(text: str, runs: list[_Run], taken: list[tuple[int, int]], gazetteer) -> list[Span]:
+    """Adjectival toponyms ("Russian", "North Korean", "Americans") not inside a found place."""
+    out: list[Span] = []
+    cache: dict[str, tuple[Place, ...]] = {}
+    for run in runs:
+        words = run.words
+        i = 0
+        while i < len(words):
+            hit = None
+            for j in (i + 1, i):  # two-word demonyms first ("Sri Lankan", "North Korean")
+                if j >= len(words):
+                    continue
+                s, e = words[i][0], words[j][1]
+                e = _strip_possessive(text, s, e)
+                if text[s:e].endswith("."):
+                    e -= 1
+                k = demonym_key(text[s:e])
+                if k is not None:
+                    hit = (s, e, k, j)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            s, e, k, hj = hit
+            i0, i = i, hj + 1
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            if not _demonym_context(text, s, e, words, i0, hj):
+                continue
+            if k not in cache:
+                cache[k] = demonym_places(k, gazetteer)
+            if cache[k]:
+                out.append(Span(s, e, text[s:e], k, cache[k], True))
+    return out
+
+
+_LANGUAGE_BEFORE = re.compile(r"(?:speaks?|spoke|spoken|speaking|learn(?:ed|s|ing)?|teach(?:es|ing)?|taught|"
+                              r"in|into|fluent|from|native)\s+$", re.I)
+_LANGUAGE_AFTER = re.compile(r"^\s+(?:language|speakers?|speaking|translation|teacher|class|classes|"
+                             r"students|courses?|words?|subtitles)\b")
+
+
+def _demonym_context(text: str, s: int, e: int, words, i: int, j: int) -> bool:
+    """A demonym names its place ("Russian troops", "the Georgian Interior Ministry"), but not
+    as a person's name ("Monica French said") or a language ("spoke only French")."""
+    if i > 0:
+        prev = name_key(text[slice(*words[i - 1])])
+        if (prev in first_names() or prev in _TITLES or prev == "native") and j == len(words) - 1:
+            return False  # "Monica French", "Native American"
+    if _PERSON_AFTER.match(text[e:e + 24]):
+        return False
+    if _LANGUAGE_AFTER.match(text[e:e + 24]) or _LANGUAGE_BEFORE.search(text[max(0, s - 16):s]) \
+            and not re.match(r"\s+[a-z]", text[e:e + 3]):
+        return False
+    return True
 
 
 def _hyphen_ok(text: str, s: int, e: int, hits: set[tuple[int, int]]) -> bool:
     """A part of a hyphenated word is a place only beside another place ("Kursk-Voronezh",
-    "Ukraine-Russia"), not inside a name or compound ("Jong-Un", "Euro-Atlantic")."""
+    "Ukraine-Russia"), not inside a name or compound ("Jong-Un", "Euro-Atlantic"), nor in a
+    double-barrelled surname after a first name ("Nina Webb-Lawton")."""
+    if (s > 0 and text[s - 1] == "-") or (e < len(text) and text[e] == "-"):
+        m = re.search(r"([A-Z][a-z]+)\s+[\w’'\-]*$", text[max(0, s - 30):s])
+        if m and name_key(m.group(1)) in first_names():
+            return False
     if s > 0 and text[s - 1] == "-" and not any(he == s - 1 for _, he in hits):
         return False
     if e < len(text) and text[e] == "-" and not any(hs == e + 1 for hs, _ in hits):
@@ -209,34 +394,111 @@ _DEMONYMS = {"german", "thai", "greek", "french", "dutch", "swiss", "czech", "ir
              "european", "asian", "latin", "nordic", "baltic", "soviet", "western", "eastern"}
 
 
-def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found) -> bool:
+def _person_words(text: str, runs: list[_Run], found) -> frozenset[str]:
+    """Keys of words the text uses as a person's surname: the last word of a capitalised
+    name of two to four words that is not itself a place ("Bill Clark", "Rep. Jane Harman",
+    "John Q. Public" -> "clark", "harman", "public"), and the first names of such names."""
+    out = set()
+    for run in runs:
+        words = [name_key(text[s:e]) for s, e in run.words]
+        titled = False
+        while words and (words[0] in _TITLES or words[0] in _NEVER or words[0] in common_words()) \
+                and words[0] not in first_names():
+            titled = titled or words[0] in _TITLES
+            words = words[1:]
+        if not 2 <= len(words) <= 4 or " ".join(words) in found:
+            continue
+        first, last = words[0], words[-1]
+        if not first or not last.isalpha() or last in _PLACE_HEADS or last in _QUALIFIED:
+            continue
+        run_text = text[run.words[0][0]:run.words[-1][1]]
+        if first in _DIRECTIONS or any(w in _CONNECTORS for w in run_text.split()) or "-" in run_text:
+            continue
+        if first in found and any(c.kind in ("country", "region") and c.population >= 100_000 for c in found[first]):
+            continue  # "Texas Rangers", "Ohio State"
+        middle_initial = any(len(w) == 1 for w in words[1:-1])
+        strong = titled or middle_initial or first in first_names()
+        if not (strong or (len(words) == 2 and first not in found and first not in common_words()
+                           and not any(c.population >= 40_000 for c in found.get(last, ())))):
+            continue
+        out.add(last)
+        if first.isalpha() and not any(c.population >= 20_000 or c.kind != "city" for c in found.get(first, ())):
+            out.add(first)
+    return frozenset(out)
+
+
+def _major(p: Place) -> bool:
+    """A country, or a first- or second-level region with people in it."""
+    if p.kind == "country":
+        return True
+    if p.kind == "region" and p.feature_code == "ADM1":
+        return p.population >= 100_000
+    return p.kind == "region" and p.feature_code == "ADM2" and p.population >= 10_000
+
+
+def _not_a_person(text: str, s: int, e: int, key: str, cands, persons, soft: bool = False) -> bool:
+    """False when the words around a single-word candidate mark it as a person (with
+    ``soft``, only the sure cases: the learned filter weighs the rest)."""
+    if " " in key:
+        return True
+    surface = text[s:e]
+    if key in _TITLES:
+        return False
+    if _CONTRACTION.search(surface) or key in _COMMON_CAPS:
+        return any(c.kind == "country" and name_key(c.name) == key for c in cands)
+    if soft:
+        return True
+    top = cands[0]
+    # a major place by its own name (not "Carter" for Carter County)
+    big = _major(top) and (top.kind == "country" or name_key(top.name) == key or top.feature_code == "ADM1")
+    if key in first_names() and not big and max(c.population for c in cands) < 20_000:
+        return False
+    if key in common_words() and not (big or top.population >= 100_000):
+        return False
+    before = re.findall(r"([A-Za-z]+)\.?\s+$", text[max(0, s - 16):s])
+    if before and before[-1].lower() in _TITLES:
+        return False
+    if _PERSON_AFTER.match(text[e:e + 24]) and not big:
+        return False
+    if key in persons and not big:
+        return False
+    return True
+
+
+def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found, modifiers=False) -> bool:
     surface = text[s:e]
     top = cands[0]
     letters = surface.replace(".", "")
     # Acronyms ("NIS", "HUR", "KBS") are places only when they name a country ("US", "DPRK").
     if letters.isupper() and len(letters) <= 5:
-        if not any(c.kind == "country" for c in cands):
+        dotted = "." in surface and key in abbreviations() or (
+            "." in surface and any(c.kind == "city" and c.population >= 1_000_000 for c in cands[:3]))
+        if not any(c.kind == "country" for c in cands) and not dotted:
             return False
     # Demonyms and adjectives of nationality ("Canadian", "German") name people, not places.
     if " " not in key and top.kind not in ("country", "region") and (key in _DEMONYMS or _DEMONYM.match(surface)):
         if not any(c.name.lower() == surface.lower() and c.population > 100_000 for c in cands):
             return False
     # A common word written in lowercase elsewhere in the same text ("close", "Just").
-    if " " not in key and key in lowercase_words and top.kind not in ("country",):
+    if " " not in key and key in lowercase_words and top.kind not in ("country",) and not (modifiers and SOFT):
         return False
     run_start, run_end = run.words[0][0], run.words[-1][1]
     # A place inside a longer capitalised name is part of that name ("Kyiv Post", "Vladimir Putin"),
     # unless the rest of the run is a title or institution it qualifies ("U.S. President").
-    if before_nonempty(text, run_start, s) and text[s - 1] != "-":
+    if before_nonempty(text, run_start, s) and text[s - 1] != "-" and not (modifiers and SOFT_RUNS):
         before = text[run_start:s].split()
         cut = max((k for k, w in enumerate(before) if w in _CONNECTORS), default=-1)
         before = before[cut + 1:]  # "Chongjin and Hamhung": a connector ends the name before it
         before_keys = [name_key(w) for w in before]
         if not (all(k in _DIRECTIONS for k in before_keys) or _is_place_key(" ".join(before_keys), found)):
-            if not (before_keys == ["the"] and e == run_end):
+            if not (before_keys == ["the"] and e == run_end) and not (
+                    modifiers and all(k in _NEVER or k in _DIRECTIONS for k in before_keys)):
                 return False
     rest_text = re.sub(r"^(?:[’']s?|\.)", "", text[e:run_end]).strip()
-    if rest_text and text[e] != "-":
+    if modifiers and rest_text and text[e] != "-" and key in first_names() and _person_run(rest_text):
+        return False  # "Jordan Smith", "Paris Hilton"
+    if rest_text and text[e] != "-" and not (modifiers and (SOFT_RUNS or _modifier_ok(text, s, e, key, cands,
+                                                                                      rest_text))):
         rest = rest_text.split()
         nxt = name_key(rest[0]) if rest else ""
         if nxt not in _QUALIFIED and rest[0] not in _CONNECTORS and not _is_place_key(name_key(" ".join(rest)), found):
@@ -245,6 +507,30 @@ def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found) -> boo
     if " " not in key and _sentence_initial(text, s) and key in _COMMON_INITIAL:
         return False
     return True
+
+
+def _modifier_ok(text: str, s: int, e: int, key: str, cands, rest: str) -> bool:
+    """A place opening a longer name, as in "Texas Forest Service" or "U.S. House": a country,
+    an admin1 region, or a city of some size, not a person's first name."""
+    top = cands[0]
+    nxt = name_key(rest.split()[0]) if rest.split() else ""
+    if nxt in _TITLES or nxt in _NEVER_NAMES:
+        return False
+    if key in first_names() and nxt not in _PLACE_HEADS and nxt not in _QUALIFIED and len(rest.split()) <= 2 \
+            and top.kind != "country":
+        return False  # "Paris Hilton", "Jordan Smith": a person's name
+    if _major(top):
+        return True
+    return top.population >= 5_000 or (top.kind != "city" and top.source == "curated")
+
+
+def _person_run(rest: str) -> bool:
+    """True if the capitalised words after a given name look like a surname, not a type or
+    institution word ("Smith", not "County", "Police", "Valley")."""
+    words = rest.split()
+    nxt = name_key(words[0]) if words else ""
+    return bool(nxt) and len(words) <= 2 and nxt not in _PLACE_HEADS and nxt not in _QUALIFIED \
+        and nxt not in _NEVER and nxt not in common_words()
 
 
 def before_nonempty(text: str, run_start: int, s: int) -> bool:
@@ -262,7 +548,8 @@ def _sentence_initial(text: str, s: int) -> bool:
 
 _DIRECTIONS = {"northern", "southern", "eastern", "western", "central", "greater", "upper", "lower",
                "occupied", "north", "south", "east", "west", "northeastern", "northwestern",
-               "southeastern", "southwestern", "far"}
+               "southeastern", "southwestern", "far", "northeast", "northwest", "southeast", "southwest",
+               "downtown", "rural", "coastal", "metro", "mid", "suburban", "inner", "historic"}
 
 _COMMON_INITIAL = {
     "many", "most", "some", "such", "then", "there", "here", "after", "before", "during", "while",
@@ -271,3 +558,54 @@ _COMMON_INITIAL = {
     "leave", "enter", "please", "thank", "successfuly", "explaining", "military", "victory", "liberty",
     "union", "independence", "paradise", "mission", "commerce", "industry", "enterprise", "harmony",
 }
+
+
+def key_variants(surface: str) -> list[str]:
+    """Lookup keys to try for a given span, best first: the name itself, then without an
+    article or possessive, with "Saint"/"Mount"/"Fort" spelled out, without a type word."""
+    k = name_key(surface)
+    out = [k]
+    base = re.sub(r"^the ", "", k)
+    base = re.sub(r" s$", "", base)  # possessive "Georgia's" -> "georgia s"
+    out.append(base)
+    for short, full in (("st", "saint"), ("mt", "mount"), ("ft", "fort"), ("pt", "point")):
+        if base.startswith(short + " "):
+            out.append(full + base[len(short):])
+    m = re.match(r"(.+) (city|town|township|twp|village|county|co|parish|state|province|region|area)$", base)
+    if m:
+        out.append(m.group(1) + (" county" if m.group(2) == "co" else ""))
+        out.append(m.group(1))
+    if base.endswith(" river") or base.startswith("river "):
+        out.append(base.replace(" river", "").replace("river ", ""))
+    seen, res = set(), []
+    for x in out:
+        if x and x not in seen:
+            seen.add(x)
+            res.append(x)
+    return res
+
+
+def spans_for(text: str, offsets, gazetteer: GazetteerPort) -> list[Span]:
+    """Spans at the given offsets with their candidates (none when nothing fits): the name
+    itself, a demonym's country, or a close variant of the name."""
+    variants = {(s, e): key_variants(text[s:e]) for s, e in offsets}
+    found = gazetteer.lookup_keys(sorted({k for v in variants.values() for k in v}))
+    out = []
+    for s, e in offsets:
+        surface = text[s:e]
+        vs = variants[(s, e)]
+        key = vs[0] if vs else ""
+        cands: tuple[Place, ...] = tuple(found.get(key, ()))
+        dem = demonym_key(surface)
+        if dem is not None and not any(c.kind in ("country", "region") and c.population > 100_000 for c in cands):
+            places = demonym_places(dem, gazetteer)
+            if places:
+                out.append(Span(s, e, surface, dem, places, True))
+                continue
+        if not cands:
+            for k in vs[1:]:
+                if found.get(k):
+                    key, cands = k, tuple(found[k])
+                    break
+        out.append(Span(s, e, surface, key, cands))
+    return out

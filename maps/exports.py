@@ -1,17 +1,20 @@
 """Column-based exports: CSV, GeoPackage and KML, carrying the same fields as route.geojson.
 
 Lists (sources, surface forms, count values, evidence) become JSON strings in CSV and
-GeoPackage columns; the GeoPackage also has an ``evidence`` table (one row per sentence) and
-a ``documents`` table. Every file is written through ``maps.atomic``: complete or absent.
+GeoPackage columns; the GeoPackage also has an ``evidence`` table (one row per claim), a
+``documents`` table and QGIS default styles (``layer_styles``, see ``maps.qgis_style``); its
+columns are typed (``maps.frames``: dates DATE, integers INTEGER). KML carries TimeSpans and
+styles by status. Every file is written through ``maps.atomic``: complete or absent.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
-import xml.etree.ElementTree as ET
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +22,14 @@ from geo.model import Route
 from movemap.errors import OutputError
 
 from .atomic import atomic_path, atomic_write
-from .geojson import _lonlat, document_meta, leg_geometry, leg_properties, place_properties, sorted_legs
+from .frames import (document_table, evidence_table, gpkg_columns, leg_table, place_table,
+                     shapely_geometries)
+from .geojson import _lonlat, leg_geometry, leg_properties, place_properties, sorted_legs
 from .popups import leg_popup, place_popup
+from .qgis_style import LAYER_STYLES_FIELDS, layer_style_rows
 
-__all__ = ["write_csv", "write_gpkg", "write_kml", "place_rows", "leg_rows", "PLACE_COLUMNS", "LEG_COLUMNS"]
+__all__ = ["write_csv", "write_gpkg", "write_kml", "kml_text", "place_rows", "leg_rows", "gpkg_timestamp",
+           "PLACE_COLUMNS", "LEG_COLUMNS"]
 
 _LIST_FIELDS = {"sources", "surface_forms", "count_values", "evidence"}
 
@@ -101,95 +108,233 @@ def write_csv(route: Route, legs_path: str | os.PathLike, places_path: str | os.
 
 # --------------------------------------------------------------------------- GeoPackage
 
+# GeoPackage 1.2: the GDAL bundled with pyogrio would write 1.4, which GDAL < 3.7 (QGIS 3.22 LTR
+# on Debian 12) reads with a "may only be partially supported" warning and whose validator
+# rejects its R-tree triggers; 1.2 is what older GDAL wrote by default and every GIS reads.
+GPKG_VERSION = "1.2"
+GPKG_LAYER_DESCRIPTIONS = {
+    "places": "movemap places (role route: origin, stop or destination; role mention: only named)",
+    "legs": "movemap legs, one per movement (status reported, expected or inferred), by sequence",
+    "evidence": "movemap evidence: one row per claim (sentence quoted for a leg or a place)",
+    "documents": "movemap source articles",
+}
+# No dataset metadata: GDAL would mirror it into a route.gpkg.aux.xml next to the file
+# whenever the GeoPackage is merely read.
+
+
+def _gpkg_errors() -> tuple[type[BaseException], ...]:
+    import pyogrio.errors as pe
+
+    return (pe.DataSourceError, pe.DataLayerError, pe.FieldError, pe.GeometryError, pe.CRSError,
+            ValueError, TypeError)
+
+
+def gpkg_timestamp(route: Route) -> str:
+    """The file's one timestamp (``gpkg_contents.last_change``, ``layer_styles.update_time``):
+    the newest article's publication date, so the same inputs give the same bytes."""
+    published = [d.published for d in route.documents if d.published is not None]
+    day = max(published).isoformat() if published else "1970-01-01"
+    return f"{day}T00:00:00.000Z"
+
+
+@contextlib.contextmanager
+def _gdal_config(options: dict[str, str]):
+    import pyogrio
+
+    old = {k: pyogrio.get_gdal_config_option(k) for k in options}
+    pyogrio.set_gdal_config_options(options)
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options(old)
+
+
+def _write_layer(tmp: Path, table, create: bool) -> None:
+    import shapely
+    from pyogrio import raw
+
+    data, names, masks = gpkg_columns(table)
+    geometry = None
+    if table.geometry is not None:
+        geometry = shapely.to_wkb(shapely_geometries(table, multi=True), output_dimension=2)
+    raw.write(
+        str(tmp), geometry, data, names, field_mask=masks, layer=table.name, driver="GPKG",
+        geometry_type=table.geometry_type if table.geometry is not None else None,
+        crs="EPSG:4326" if table.geometry is not None else None,
+        promote_to_multi=False,
+        dataset_options={"VERSION": GPKG_VERSION} if create else None,
+        layer_options={"DESCRIPTION": GPKG_LAYER_DESCRIPTIONS.get(table.name, "")},
+    )
+
+
+def _write_layer_styles(tmp: Path, rows: list[dict]) -> None:
+    import numpy as np
+    from pyogrio import raw
+
+    data, names, masks = [], [], []
+    for name in LAYER_STYLES_FIELDS:
+        values = [r[name] for r in rows]
+        if name == "useAsDefault":
+            arr = np.array(values, dtype=bool)
+        elif name == "update_time":
+            arr = np.array([v.rstrip("Z") for v in values], dtype="datetime64[ms]")
+        else:
+            arr = np.empty(len(values), dtype=object)
+            arr[:] = values
+        data.append(arr)
+        names.append(name)
+        masks.append(None)
+    raw.write(str(tmp), None, data, names, field_mask=masks, layer="layer_styles", driver="GPKG",
+              layer_options={"FID": "id"}, gdal_tz_offsets={"update_time": np.full(len(rows), 100)})  # 100: UTC
+
 
 def write_gpkg(route: Route, path: str | os.PathLike) -> Path:
-    """Write a GeoPackage with layers places (Point), legs (MultiLineString) and tables
-    evidence (owner_type, owner_id, document, sentence, start, end) and documents."""
-    import geopandas as gpd
-    import pandas as pd
-    import pyogrio
-    import shapely
+    """Write route.gpkg (GeoPackage 1.2, EPSG:4326), complete or not at all.
 
-    places = place_rows(route)
-    legs = leg_rows(route)
-    for r in places:
-        r.pop("wkt")
-    for r in legs:
-        r.pop("wkt")
-    place_geoms = [shapely.Point(r["lon"], r["lat"]) for r in places]
-    leg_geoms = []
-    for leg in sorted_legs(route):
-        g = leg_geometry(leg)
-        parts = [g["coordinates"]] if g["type"] == "LineString" else g["coordinates"]
-        leg_geoms.append(shapely.MultiLineString(parts))
-
-    def frame(rows: list[dict], columns: list[str], geoms: list) -> "gpd.GeoDataFrame":
-        df = pd.DataFrame(rows, columns=[c for c in columns if c != "wkt"])
-        for col in ("geonameid", "count", "sequence", "geo_precision", "mention_count", "time_precision", "source_count"):
-            if col in df.columns:
-                df[col] = df[col].astype("Int64")
-        return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326")
-
-    evidence = []
-    for rp in route.places:
-        for e in rp.evidence:
-            evidence.append({"owner_type": "place", "owner_id": rp.place.id, "document": e.document,
-                             "sentence": e.sentence, "start": e.start, "end": e.end})
-    for leg in sorted_legs(route):
-        for e in leg.evidence:
-            evidence.append({"owner_type": "leg", "owner_id": leg.id, "document": e.document,
-                             "sentence": e.sentence, "start": e.start, "end": e.end})
-    ev_df = pd.DataFrame(evidence, columns=["owner_type", "owner_id", "document", "sentence", "start", "end"])
-    ev_df["start"] = ev_df["start"].astype("Int64")
-    ev_df["end"] = ev_df["end"].astype("Int64")
-    doc_df = pd.DataFrame([document_meta(d) for d in route.documents], columns=["id", "title", "outlet", "published", "url"])
-
+    Layers ``places`` (Point) and ``legs`` (MultiLineString: a leg across the antimeridian
+    has two parts), tables ``evidence`` (one row per claim; ``leg_id``/``place_id`` join it
+    to the layers) and ``documents``, and a ``layer_styles`` table whose default styles QGIS
+    applies when a layer is opened (``maps.qgis_style``). Columns carry the route.geojson
+    properties with their types (``maps.frames``): dates DATE, integers 32-bit integer columns
+    (64-bit only where a value needs it), reals REAL, lists JSON strings. The same route gives
+    the same bytes: the one timestamp is :func:`gpkg_timestamp`, set through GDAL's
+    process-wide ``OGR_CURRENT_DATE`` option for the duration of the write.
+    """
+    tables = [place_table(route), leg_table(route), evidence_table(route), document_table(route)]
+    stamp = gpkg_timestamp(route)
+    styles = layer_style_rows(stamp)
+    errors = _gpkg_errors()
     with atomic_path(path, suffix=".gpkg") as tmp:
         try:
-            pyogrio.write_dataframe(frame(places, PLACE_COLUMNS, place_geoms), tmp, layer="places",
-                                    driver="GPKG", geometry_type="Point")
-            pyogrio.write_dataframe(frame(legs, LEG_COLUMNS, leg_geoms), tmp, layer="legs",
-                                    driver="GPKG", geometry_type="MultiLineString", append=False)
-            pyogrio.write_dataframe(ev_df, tmp, layer="evidence", driver="GPKG")
-            pyogrio.write_dataframe(doc_df, tmp, layer="documents", driver="GPKG")
-        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
-                pyogrio.errors.GeometryError, pyogrio.errors.CRSError, ValueError, TypeError) as exc:
+            with _gdal_config({"OGR_CURRENT_DATE": stamp}):
+                for i, table in enumerate(tables):
+                    _write_layer(tmp, table, create=(i == 0))
+                _write_layer_styles(tmp, styles)
+        except errors as exc:
             raise OutputError(f"{path}: cannot write GeoPackage: {exc}") from exc
+        finally:
+            for side in ("-journal", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    Path(f"{tmp}{side}").unlink()
     return Path(path)
 
 
 # --------------------------------------------------------------------------- KML
 
 _KML_NS = "http://www.opengis.net/kml/2.2"
-_KML_LEG_COLOURS = {"reported": "ff2b39c0", "expected": "ff227ee6", "inferred": "ff897a6c"}  # aabbggrr
+_KML_LEG_COLOURS = {"reported": "ff2b39c0", "expected": "e6227ee6", "inferred": "c0897a6c"}  # aabbggrr
+# KML has no dashed lines: expected and inferred legs are told apart by colour, width and opacity.
 
 
-def _sub(parent: ET.Element, tag: str, text: Any = None, **attrib: str) -> ET.Element:
-    el = ET.SubElement(parent, tag, attrib)
-    if text is not None:
-        el.text = str(text)
-    return el
+# Characters XML 1.0 forbids (C0 controls but tab/newline/return, lone surrogates, U+FFFE/U+FFFF):
+# an article may carry them, and one would make the whole file unreadable.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_ATTR_SPECIAL = re.compile('[&<>"\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
 
 
-def _ext_data(pm: ET.Element, props: dict) -> None:
-    ed = _sub(pm, "ExtendedData")
+def _xml_text(value: Any) -> str:
+    s = value if isinstance(value, str) else str(value)
+    if not _XML_SPECIAL.search(s):
+        return s
+    if _XML_ILLEGAL.search(s):
+        s = _XML_ILLEGAL.sub("\ufffd", s)
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xml_attr(value: Any) -> str:
+    s = value if isinstance(value, str) else str(value)
+    if not _XML_ATTR_SPECIAL.search(s):
+        return s
+    return (_xml_text(s).replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;")
+            .replace("\t", "&#09;"))
+
+
+class _KmlWriter:
+    """A small streaming XML writer (ElementTree's layout: one element a line, one space per
+    level), several times faster than building and serialising a tree for 15,000 placemarks."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = ['<?xml version="1.0" encoding="UTF-8"?>\n']
+        self.depth = 0
+        self.stack: list[str] = []
+
+    def _indent(self) -> None:
+        if self.stack:
+            self.parts.append("\n" + " " * self.depth)
+
+    def open(self, tag: str, **attrib: str) -> None:
+        self._indent()
+        attrs = "".join(f' {k}="{_xml_attr(v)}"' for k, v in attrib.items())
+        self.parts.append(f"<{tag}{attrs}>")
+        self.stack.append(tag)
+        self.depth += 1
+
+    def close(self) -> None:
+        tag = self.stack.pop()
+        self.depth -= 1
+        self.parts.append("\n" + " " * self.depth + f"</{tag}>")
+
+    def leaf(self, tag: str, text: Any = None, **attrib: str) -> None:
+        self._indent()
+        attrs = "".join(f' {k}="{_xml_attr(v)}"' for k, v in attrib.items())
+        body = "" if text is None else _xml_text(text)
+        self.parts.append(f"<{tag}{attrs}>{body}</{tag}>" if body else f"<{tag}{attrs} />")
+
+    def text(self) -> str:
+        assert not self.stack
+        return "".join(self.parts) + "\n"
+
+
+def _ext_data(w: _KmlWriter, props: dict) -> None:
+    """Every property as ``<Data name=..><value>..</value></Data>`` (lists as JSON)."""
+    w.open("ExtendedData")
+    ind = "\n" + " " * w.depth
+    out = []
     for k, v in props.items():
         if k == "feature_type":
             continue
-        d = _sub(ed, "Data", name=k)
         if isinstance(v, (list, dict)):
             v = _json(v)
-        _sub(d, "value", "" if v is None else v)
+        value = "" if v is None else _xml_text(v)
+        value = f"<value>{value}</value>" if value else "<value />"
+        out.append(f'{ind}<Data name="{_xml_attr(k)}">{ind} {value}{ind}</Data>')
+    w.parts.append("".join(out))
+    w.close()
 
 
-def _timespan(pm: ET.Element, begin, end) -> None:
+def _docs_for(docs: dict, ids) -> dict:
+    """The documents a popup cites (the popup builds its source list from what it is given)."""
+    return {i: docs[i] for i in dict.fromkeys(ids) if i in docs}
+
+
+def _timespan(w: _KmlWriter, begin, end) -> None:
+    """A ``<TimeSpan>`` from the dates (either end may be open); nothing when both are unknown."""
     if begin is None and end is None:
         return
-    ts = _sub(pm, "TimeSpan")
+    w.open("TimeSpan")
     if begin is not None:
-        _sub(ts, "begin", begin.isoformat())
+        w.leaf("begin", begin.isoformat())
     if end is not None:
-        _sub(ts, "end", end.isoformat())
+        w.leaf("end", end.isoformat())
+    w.close()
+
+
+def _place_time(w: _KmlWriter, first, last) -> None:
+    """A place seen on one day gets a ``<TimeStamp>``; a range of days a ``<TimeSpan>``."""
+    if first is not None and first == last:
+        w.open("TimeStamp")
+        w.leaf("when", first.isoformat())
+        w.close()
+    else:
+        _timespan(w, first, last)
+
+
+def _balloon(w: _KmlWriter) -> None:
+    """Show just the description in the balloon (no "Directions: To here - From here" links)."""
+    w.open("BalloonStyle")
+    w.leaf("text", "$[description]")
+    w.close()
 
 
 def _coords(pts) -> str:
@@ -197,68 +342,84 @@ def _coords(pts) -> str:
 
 
 def kml_text(route: Route) -> str:
-    """The KML document as text. Names and descriptions are XML-escaped by ElementTree;
-    descriptions are HTML whose untrusted parts are HTML-escaped first (so a KML viewer
-    shows them as text)."""
+    """The KML document as text. Names and descriptions are XML-escaped (characters XML
+    cannot carry become U+FFFD); descriptions are HTML whose untrusted parts are HTML-escaped
+    first (so a KML viewer shows them as text)."""
     docs = {d.id: d for d in route.documents}
-    kml = ET.Element("kml", xmlns=_KML_NS)
-    doc = _sub(kml, "Document")
-    _sub(doc, "name", route.title or "movemap route")
-    _sub(doc, "description", "Places: GeoNames (CC BY 4.0). Made with movemap.")
+    w = _KmlWriter()
+    w.open("kml", xmlns=_KML_NS)
+    w.open("Document")
+    w.leaf("name", route.title or "movemap route")
+    w.leaf("description", "Places: GeoNames (CC BY 4.0). Made with movemap.")
     for status, colour in _KML_LEG_COLOURS.items():
-        st = _sub(doc, "Style", id=f"leg-{status}")
-        ls = _sub(st, "LineStyle")
-        _sub(ls, "color", colour)
-        _sub(ls, "width", 3 if status != "inferred" else 2)
+        w.open("Style", id=f"leg-{status}")
+        w.open("LineStyle")
+        w.leaf("color", colour)
+        w.leaf("width", 3 if status != "inferred" else 2)
+        w.close()
+        _balloon(w)
+        w.close()
     for role, colour in (("route", "ffd9904a"), ("mention", "ffdb9db3")):
-        st = _sub(doc, "Style", id=f"place-{role}")
-        ics = _sub(st, "IconStyle")
-        _sub(ics, "color", colour)
-        _sub(ics, "scale", "1.0" if role == "route" else "0.7")
-        icon = _sub(ics, "Icon")
-        _sub(icon, "href", "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png")
+        w.open("Style", id=f"place-{role}")
+        w.open("IconStyle")
+        w.leaf("color", colour)
+        w.leaf("scale", "1.0" if role == "route" else "0.7")
+        w.open("Icon")
+        w.leaf("href", "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png")
+        w.close()
+        w.close()
+        _balloon(w)
+        w.close()
 
-    folders = {
-        "route": _sub(doc, "Folder"),
-        "mention": None,
-    }
-    _sub(folders["route"], "name", "Route places")
-    for rp in route.places:
-        role = "route" if rp.role == "route" else "mention"
-        if folders[role] is None:
-            folders[role] = _sub(doc, "Folder")
-            _sub(folders[role], "name", "Mentioned places")
-            _sub(folders[role], "visibility", 0)
-        pm = _sub(folders[role], "Placemark", id=_xml_id("place", rp.place.id))
-        _sub(pm, "name", rp.place.name)
+    for role, folder in (("route", "Route places"), ("mention", "Mentioned places")):
+        members = [rp for rp in route.places if (rp.role == "route") == (role == "route")]
+        if role == "mention" and not members:
+            continue
+        w.open("Folder")
+        w.leaf("name", folder)
         if role == "mention":
-            _sub(pm, "visibility", 0)
-        _sub(pm, "description", place_popup(rp, docs))
-        _timespan(pm, rp.first_date, rp.last_date)
-        _sub(pm, "styleUrl", f"#place-{role}")
-        _ext_data(pm, place_properties(rp))
-        lon, lat = _lonlat(rp.place)
-        pt = _sub(pm, "Point")
-        _sub(pt, "coordinates", _coords([(lon, lat)]))
+            w.leaf("visibility", 0)
+        for rp in members:
+            w.open("Placemark", id=_xml_id("place", rp.place.id))
+            w.leaf("name", rp.place.name)
+            if role == "mention":
+                w.leaf("visibility", 0)
+            w.leaf("description", place_popup(rp, _docs_for(docs, (*rp.sources, *(e.document for e in rp.evidence)))))
+            _place_time(w, rp.first_date, rp.last_date)
+            w.leaf("styleUrl", f"#place-{role}")
+            _ext_data(w, place_properties(rp))
+            lon, lat = _lonlat(rp.place)
+            w.open("Point")
+            w.leaf("coordinates", _coords([(lon, lat)]))
+            w.close()
+            w.close()
+        w.close()
 
-    legs_folder = _sub(doc, "Folder")
-    _sub(legs_folder, "name", "Legs")
+    w.open("Folder")
+    w.leaf("name", "Legs")
     for leg in sorted_legs(route):
-        pm = _sub(legs_folder, "Placemark", id=_xml_id("leg", leg.id))
-        _sub(pm, "name", f"{leg.sequence}. {leg.origin.name} → {leg.destination.name}")
-        _sub(pm, "description", leg_popup(leg, docs))
-        _timespan(pm, leg.start, leg.end)
-        _sub(pm, "styleUrl", f"#leg-{leg.status}" if leg.status in _KML_LEG_COLOURS else "#leg-reported")
-        _ext_data(pm, leg_properties(leg))
+        w.open("Placemark", id=_xml_id("leg", leg.id))
+        w.leaf("name", f"{leg.sequence}. {leg.origin.name} → {leg.destination.name}")
+        w.leaf("description", leg_popup(leg, _docs_for(docs, (*leg.sources, *(e.document for e in leg.evidence)))))
+        _timespan(w, leg.start, leg.end)
+        w.leaf("styleUrl", f"#leg-{leg.status}" if leg.status in _KML_LEG_COLOURS else "#leg-reported")
+        _ext_data(w, leg_properties(leg))
         g = leg_geometry(leg)
         parts = [g["coordinates"]] if g["type"] == "LineString" else g["coordinates"]
-        holder = pm if len(parts) == 1 else _sub(pm, "MultiGeometry")
+        if len(parts) > 1:
+            w.open("MultiGeometry")
         for part in parts:
-            ls = _sub(holder, "LineString")
-            _sub(ls, "tessellate", 1)
-            _sub(ls, "coordinates", _coords(part))
-    ET.indent(kml, space=" ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(kml, encoding="unicode") + "\n"
+            w.open("LineString")
+            w.leaf("tessellate", 1)
+            w.leaf("coordinates", _coords(part))
+            w.close()
+        if len(parts) > 1:
+            w.close()
+        w.close()
+    w.close()
+    w.close()
+    w.close()
+    return w.text()
 
 
 def _xml_id(kind: str, raw: str) -> str:
@@ -270,6 +431,8 @@ def _xml_id(kind: str, raw: str) -> str:
 
 
 def write_kml(route: Route, path: str | os.PathLike) -> Path:
-    """Write route.kml atomically (folders Route places / Mentioned places / Legs, TimeSpans
-    from the dates, every field in ExtendedData)."""
+    """Write route.kml atomically: folders Route places / Mentioned places / Legs; styles by leg
+    status and place role; a ``<TimeSpan>`` from each dated leg's start/end (a place seen on one
+    day a ``<TimeStamp>``); descriptions are the map's popups (escaped, with the evidence);
+    every field in ExtendedData."""
     return atomic_write(path, kml_text(route))

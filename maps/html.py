@@ -1,17 +1,28 @@
-"""route.html: the route as a Leaflet map (via folium), safe, offline-friendly and deterministic.
+"""route.html: the route as a layered Leaflet map (via folium), offline, safe and deterministic.
 
-Layers, bottom to top: country outlines (Natural Earth, embedded, works offline), an optional
-OpenStreetMap tile layer (off by default: it needs the network), legs grouped by status
-(reported solid, expected dashed, inferred dotted) with popups and tooltips, "Route places"
-and "Mentioned places" (hidden at first). All text from articles is HTML-escaped
-(``maps.popups``) and embedded as JSON (``maps.layers.js_literal``). Element ids are counted,
-not random, so the same route gives the same bytes; Leaflet itself is inlined when the
-``xstatic-leaflet`` package is installed, and loaded from a CDN otherwise.
+The page is self-contained: Leaflet (from ``xstatic-leaflet``), the map's own script and
+stylesheet (``maps/data/movemap.js``, ``movemap.css``) and the data are inlined, and the base
+layer is Natural Earth country outlines embedded in the page. Nothing is fetched to draw it;
+:func:`external_resources` checks the finished page and rendering fails rather than write a
+page that would load something. An OpenStreetMap tile layer is offered, off by default.
+
+Layers (a layer control lists them): country outlines, OSM tiles (online, off), legs by status
+(reported solid, expected dashed, inferred dotted; an arrowhead at the middle of each leg
+shows the direction, drawn with an inline SVG marker), route places, mentioned places (off),
+and one layer per source article (off) drawing the legs and stops that article reports, in
+its own colour. Popups quote the evidence with the places marked; a timeline (slider and
+play button) shows the route as of a date; a legend explains the symbols; the view fits the
+route. All text from articles is HTML-escaped (``maps.popups``) and embedded as JSON
+(``maps.layers.js_literal``). Element ids are counted, not random, so the same route gives
+the same bytes.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import folium
@@ -26,16 +37,24 @@ from .geojson import _lonlat, sorted_legs
 from .layers import (
     Attribution,
     CountryOutlines,
-    DataLayer,
     InlineAssets,
+    RouteLayers,
     RouteMap,
     StaticHtml,
     deterministic_ids,
     leaflet_assets,
 )
-from .popups import esc, leg_popup, leg_tooltip, place_popup, place_tooltip
+from .popups import MAX_EVIDENCE, SourceIndex, esc, leg_record, place_record
 
-__all__ = ["render_html", "render_html_text", "LEG_STYLES", "ATTRIBUTION"]
+__all__ = [
+    "render_html",
+    "render_html_text",
+    "route_data",
+    "external_resources",
+    "LEG_STYLES",
+    "SOURCE_COLORS",
+    "ATTRIBUTION",
+]
 
 DEFAULT_TITLE = "movemap route"
 
@@ -55,6 +74,9 @@ PLACE_STYLES = [
     {"radius": 6, "color": "#5b3f8c", "weight": 1, "dashArray": "3 3", "fillColor": "#b39ddb", "fillOpacity": 0.4},
 ]
 
+# one colour per source article (cycled), apart from the status colours
+SOURCE_COLORS = ["#1f77b4", "#2ca02c", "#9467bd", "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#393b79", "#637939", "#d62728"]
+
 ATTRIBUTION = (
     'Places: <a href="https://www.geonames.org/" target="_blank" rel="noopener">GeoNames</a> '
     '(<a href="https://creativecommons.org/licenses/by/4.0/" target="_blank" rel="noopener">CC BY 4.0</a>)'
@@ -62,22 +84,31 @@ ATTRIBUTION = (
     " | movemap"
 )
 
-_CSS = """
-.mm-titlebox{position:absolute;top:10px;left:54px;z-index:1000;background:rgba(255,255,255,.92);padding:6px 10px;
- border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:600 15px/1.3 system-ui,sans-serif;max-width:60%;}
-.mm-legend{position:absolute;bottom:28px;right:10px;z-index:1000;background:rgba(255,255,255,.92);padding:6px 9px;
- border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.5 system-ui,sans-serif;}
-.mm-legend svg{vertical-align:middle;margin-right:4px}
-.mm-pop{font:13px/1.4 system-ui,sans-serif;max-width:360px}
-.mm-title{font-weight:700;font-size:14px;margin-bottom:4px}
-.mm-tab th{text-align:left;padding-right:8px;vertical-align:top;color:#555;font-weight:600}
-.mm-h{font-weight:700;margin-top:6px}
-.mm-src{margin:2px 0 0 16px;padding:0}
-.mm-doc,.mm-dim{color:#777;font-size:11px}
-.mm-ev{margin:4px 0;padding:2px 6px;border-left:3px solid #ccc;color:#333}
-.mm-ev cite{display:block;color:#777;font-size:11px;font-style:normal}
-.mm-more{color:#777;font-size:11px}
-"""
+_MERCATOR_MAX_LAT = 85.0511287798
+
+
+def _arrow_marker(marker_id: str, color: str, size: float) -> str:
+    """An SVG arrowhead (scaled by the line's stroke width) for ``marker-mid``."""
+    return (
+        f'<marker id="{marker_id}" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="{size}" markerHeight="{size}" '
+        f'markerUnits="strokeWidth" orient="auto"><path d="M0,0L10,5L0,10z" fill="{color}" stroke="none"/></marker>'
+    )
+
+
+def _status_key(status: str) -> str:
+    return status if status in LEG_STYLES else "other"
+
+
+def _defs_and_css() -> tuple[str, str]:
+    markers, css = [], []
+    for key, style in list(LEG_STYLES.items()) + [("other", _OTHER_STATUS_STYLE)]:
+        markers.append(_arrow_marker(f"mm-arrow-{key}", style["color"], 4))
+        css.append(f".mm-arrow-{key}{{marker-mid:url(#mm-arrow-{key})}}")
+    for i, color in enumerate(SOURCE_COLORS):
+        markers.append(_arrow_marker(f"mm-arrow-s{i}", color, 2.4))
+        css.append(f".mm-arrow-s{i}{{marker-mid:url(#mm-arrow-s{i})}}")
+    defs = '<svg class="mm-defs" aria-hidden="true" focusable="false"><defs>' + "".join(markers) + "</defs></svg>"
+    return defs, "\n".join(css) + "\n"
 
 
 def _legend_html() -> str:
@@ -86,19 +117,28 @@ def _legend_html() -> str:
         dash = f' stroke-dasharray="{style["dashArray"]}"' if "dashArray" in style else ""
         cap = ' stroke-linecap="round"' if style.get("lineCap") == "round" else ""
         rows.append(
-            f'<div><svg width="34" height="8"><line x1="1" y1="4" x2="33" y2="4" stroke="{style["color"]}" '
-            f'stroke-width="{style["weight"]}"{dash}{cap}/></svg>{esc(LEG_LAYER_NAMES[status])}</div>'
+            f'<div><svg width="40" height="12"><path d="M2 6L20 6L38 6" fill="none" stroke="{style["color"]}" '
+            f'stroke-width="{style["weight"]}"{dash}{cap} marker-mid="url(#mm-arrow-{status})"/></svg>'
+            f"{esc(LEG_LAYER_NAMES[status])}</div>"
         )
     p0, p2 = PLACE_STYLES[0], PLACE_STYLES[2]
     rows.append(
-        f'<div><svg width="34" height="14"><circle cx="17" cy="7" r="5" fill="{p0["fillColor"]}" stroke="{p0["color"]}" '
+        f'<div><svg width="40" height="14"><circle cx="20" cy="7" r="5" fill="{p0["fillColor"]}" stroke="{p0["color"]}" '
         f'stroke-width="2"/></svg>Route place</div>'
     )
     rows.append(
-        f'<div><svg width="34" height="14"><circle cx="17" cy="7" r="3.5" fill="{p2["fillColor"]}" stroke="{p2["color"]}" '
+        f'<div><svg width="40" height="14"><circle cx="20" cy="7" r="3.5" fill="{p2["fillColor"]}" stroke="{p2["color"]}" '
         f'stroke-width="1"/></svg>Mentioned place</div>'
     )
-    return '<div class="mm-legend">' + "".join(rows) + "</div>"
+    rows.append(
+        f'<div><svg width="40" height="14"><path d="M4 7L36 7" stroke="{SOURCE_COLORS[0]}" stroke-width="6" '
+        'stroke-opacity="0.55" stroke-linecap="round"/></svg>One source\'s claims</div>'
+    )
+    rows.append(
+        '<div class="mm-note">Arrows point the way of travel. The timeline hides legs that start after '
+        "the chosen date; undated legs always show.</div>"
+    )
+    return '<div id="mm-legend" class="mm-legend" style="display:none">' + "".join(rows) + "</div>"
 
 
 class _Unwrap:
@@ -132,7 +172,18 @@ def _round(x: float) -> float:
     return 0.0 if v == 0 else v
 
 
+def _merc_y(lat: float) -> float:
+    lat = max(-_MERCATOR_MAX_LAT, min(_MERCATOR_MAX_LAT, lat))
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _merc_lat(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+
 def _leg_latlngs(leg: Leg, unwrap: _Unwrap) -> list[list[float]]:
+    """[origin, middle, destination] as [lat, lon]: the middle vertex (halfway on the map's
+    Web Mercator line) carries the arrowhead; legs across the antimeridian stay short."""
     lon1, lat1 = _lonlat(leg.origin)
     lon2, lat2 = _lonlat(leg.destination)
     d1, d2 = unwrap.lon(lon1), unwrap.lon(lon2)
@@ -140,95 +191,232 @@ def _leg_latlngs(leg: Leg, unwrap: _Unwrap) -> list[list[float]]:
         d2 -= 360.0
     elif d1 - d2 > 180.0:
         d2 += 360.0
-    return [[lat1, _round(d1)], [lat2, _round(d2)]]
+    mid_lat = _merc_lat((_merc_y(lat1) + _merc_y(lat2)) / 2)
+    return [[lat1, _round(d1)], [_round(mid_lat), _round((d1 + d2) / 2)], [lat2, _round(d2)]]
 
 
 def _place_style(rp: RoutePlace) -> int:
     return (0 if rp.role == "route" else 2) + (1 if rp.geo_precision >= 3 else 0)
 
 
-def build_map(route: Route, title: str | None = None, inline: bool = True) -> Figure:
-    """The folium Figure for the route. Call inside ``deterministic_ids()`` for stable ids."""
-    shown_title = title if title is not None else (route.title or DEFAULT_TITLE)
-    docs = {d.id: d for d in route.documents}
-    legs = sorted_legs(route)
+def _short(text: str, n: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _iso(d) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def route_data(route: Route) -> tuple[dict, list[int]]:
+    """The route as the page's JSON document (see ``maps/data/movemap.js``) and the longitude
+    offsets at which to repeat the country outlines."""
+    legs = sorted_legs(route)
     place_lonlat = {id(rp): _lonlat(rp.place) for rp in route.places}  # validates coordinates
     all_lons = [lon for lon, _ in place_lonlat.values()]
     for leg in legs:
         all_lons += [_lonlat(leg.origin)[0], _lonlat(leg.destination)[0]]
     unwrap = _Unwrap(all_lons)
 
-    fig = Figure(title=esc(shown_title))
-    m = RouteMap(location=[20.0, 0.0], zoom_start=2, tiles=None, control_scale=True, world_copy_jump=False, prefer_canvas=False)
-    fig.add_child(m)
-    assets = leaflet_assets() if inline else None
-    if assets is not None:
-        m.default_js = []
-        m.default_css = []
-        m.add_child(InlineAssets(*assets), name="leaflet_inline")
+    sources = SourceIndex(route.documents)
+    forms: dict[str, tuple[str, ...]] = {}
+    for rp in route.places:
+        forms[rp.place.id] = tuple(dict.fromkeys((*forms.get(rp.place.id, ()), rp.place.name, *rp.surface_forms)))
 
-    countries = load_countries()
-    if countries:
-        CountryOutlines(countries, unwrap.offsets).add_to(m)
-    folium.TileLayer(
-        "OpenStreetMap",
-        name="OpenStreetMap tiles (online)",
-        overlay=True,
-        control=True,
-        show=False,
-    ).add_to(m)
-
-    # legs, one layer per status, in sequence order
-    by_status: dict[str, list[list]] = {}
+    statuses = list(LEG_STYLES) + sorted({leg.status for leg in legs} - set(LEG_STYLES))
+    status_pos = {s: i for i, s in enumerate(statuses)}
+    leg_items, starts_by_place = [], {}
     for leg in legs:
-        by_status.setdefault(leg.status, []).append([_leg_latlngs(leg, unwrap), 0, leg_popup(leg, docs), leg_tooltip(leg)])
-    for status in list(LEG_STYLES) + sorted(s for s in by_status if s not in LEG_STYLES):
-        items = by_status.get(status)
-        if not items:
-            continue
-        style = LEG_STYLES.get(status, _OTHER_STATUS_STYLE)
-        name = LEG_LAYER_NAMES.get(status, f"{status.capitalize()} legs")
-        DataLayer(name, "line", [style], items).add_to(m)
+        terms = [*forms.get(leg.origin.id, (leg.origin.name,)), *forms.get(leg.destination.id, (leg.destination.name,))]
+        rec = leg_record(leg, sources, terms)
+        leg_items.append([_leg_latlngs(leg, unwrap), status_pos[leg.status], _iso(leg.start), rec])
+        for pid in (leg.origin.id, leg.destination.id):
+            starts_by_place.setdefault(pid, []).append(leg.start)
 
-    route_items, mention_items = [], []
+    place_items = []
     for rp in route.places:
         lon, lat = place_lonlat[id(rp)]
-        item = [[lat, _round(unwrap.lon(lon))], _place_style(rp), place_popup(rp, docs), place_tooltip(rp)]
-        (route_items if rp.role == "route" else mention_items).append(item)
-    DataLayer("Route places", "marker", PLACE_STYLES, route_items, show=True).add_to(m)
-    DataLayer("Mentioned places", "marker", PLACE_STYLES, mention_items, show=False).add_to(m)
+        starts = starts_by_place.get(rp.place.id) if rp.role == "route" else None
+        if starts:  # a stop shows from its first leg on (always, when one of its legs is undated)
+            since = None if any(s is None for s in starts) else min(starts).isoformat()
+        else:
+            since = _iso(rp.first_date)
+        place_items.append([[lat, _round(unwrap.lon(lon))], _place_style(rp), 1 if rp.role != "route" else 0, since,
+                            place_record(rp, sources)])
 
-    folium.LayerControl(collapsed=False).add_to(m)
-    Attribution(ATTRIBUTION).add_to(m)
-    m.add_child(StaticHtml(f'<div class="mm-titlebox">{esc(shown_title)}</div>' + _legend_html(), css=_CSS), name="mm_static")
+    # timeline from the first date something appears to the last date anything is known
+    firsts = [it[2] for it in leg_items if it[2]] + [it[3] for it in place_items if it[3]]
+    lasts = firsts + [_iso(d) for leg in legs for d in (leg.start, leg.end) if d is not None]
+    lasts += [_iso(d) for rp in route.places for d in (rp.first_date, rp.last_date) if d is not None]
+    timeline = {"min": min(firsts), "max": max(lasts)} if firsts else None
 
-    # fit to the route's stops and legs; mentions only when there is no route
-    pts = [it[0] for it in route_items]
-    for items in by_status.values():
-        for it in items:
-            pts += it[0]
+    # bounds: the route's stops and legs; mentions only when there is no route
+    pts = [it[0] for it in place_items if not it[2]] + [p for it in leg_items for p in it[0]]
     if not pts:
-        pts = [it[0] for it in mention_items]
+        pts = [it[0] for it in place_items]
+    bounds = None
     if pts:
-        lats = [p[0] for p in pts]
-        lons = [p[1] for p in pts]
-        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30), max_zoom=9)
+        lats, lons = [p[0] for p in pts], [p[1] for p in pts]
+        bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+    legs_per_source: dict[int, int] = {}
+    stops_per_source: dict[int, int] = {}
+    for it in leg_items:
+        for s in set(it[3]["src"]):
+            legs_per_source[s] = legs_per_source.get(s, 0) + 1
+    for it in place_items:
+        for s in set(it[4]["src"]) if not it[2] else ():
+            stops_per_source[s] = stops_per_source.get(s, 0) + 1
+    entries = []
+    for s, doc_id in enumerate(sources.ids):
+        meta = sources.meta.get(doc_id)
+        color = SOURCE_COLORS[s % len(SOURCE_COLORS)]
+        n_legs, n_stops = legs_per_source.get(s, 0), stops_per_source.get(s, 0)
+        who = (meta.outlet if meta and meta.outlet else None) or (meta.title if meta and meta.title else None) or doc_id
+        when = meta.published.isoformat() if meta and meta.published else ""
+        full = " · ".join(x for x in (meta.outlet if meta else None, when, meta.title if meta else None, doc_id) if x)
+        full += f" ({_plural(n_legs, 'leg')}, {_plural(n_stops, 'stop')})"
+        first = " mm-src-first" if s == 0 else ""
+        name = (
+            f'<span class="mm-sw{first}" style="background:{color}"></span><span title="{esc(full)}">'
+            f"{esc(_short(who, 26))}{', ' + esc(when) if when else ''}</span> <span class=\"mm-dim\">({esc(_plural(n_legs, 'leg'))})</span>"
+        )
+        claim = (
+            f'<div class="mm-claim" style="border-left-color:{color}">As reported by <b>{esc(who)}</b>'
+            f"{' (' + esc(when) + ')' if when else ''}"
+            f"{': <i>' + esc(meta.title) + '</i>' if meta and meta.title and meta.title != who else ''}</div>"
+        )
+        entry = sources[s]
+        entries.append({**entry, "name": name, "claim": claim, "color": color,
+                        "cls": f"mm-arrow-s{s % len(SOURCE_COLORS)}", "legs": n_legs, "places": n_stops})
+
+    data = {
+        "statuses": [
+            {
+                "key": esc(st),
+                "name": esc(LEG_LAYER_NAMES.get(st, f"{str(st).capitalize()} legs")),
+                "cls": f"mm-leg-{_status_key(st)} mm-arrow-{_status_key(st)}",
+                "style": LEG_STYLES.get(st, _OTHER_STATUS_STYLE),
+            }
+            for st in statuses
+        ],
+        "placeStyles": PLACE_STYLES,
+        "sources": entries,
+        "legs": leg_items,
+        "places": place_items,
+        "timeline": timeline,
+        "bounds": bounds,
+        "maxEvidence": MAX_EVIDENCE,
+    }
+    return data, unwrap.offsets
+
+
+def build_map(route: Route, title: str | None = None) -> Figure:
+    """The folium Figure for the route. Call inside ``deterministic_ids()`` for stable ids."""
+    shown_title = title if title is not None else (route.title or DEFAULT_TITLE)
+    data, offsets = route_data(route)
+
+    fig = Figure(title=esc(shown_title))
+    m = RouteMap(location=[20.0, 0.0], zoom_start=2, tiles=None, control_scale=True, world_copy_jump=False, prefer_canvas=False,
+                 zoom_snap=0.25, zoom_delta=0.5)
+    fig.add_child(m)
+    m.add_child(InlineAssets(*leaflet_assets()), name="leaflet_inline")
+
+    fixed = []
+    countries = load_countries()
+    if countries:
+        outlines = CountryOutlines(countries, offsets)
+        outlines.add_to(m)
+        fixed.append(("Country outlines", outlines))
+    tiles = folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (online)", overlay=True, control=False, show=False)
+    tiles.add_to(m)
+    fixed.append(("OpenStreetMap tiles (online)", tiles))
+
+    defs, arrow_css = _defs_and_css()
+    m.add_child(RouteLayers(data, fixed, css=arrow_css), name="mm_route")
+    Attribution(ATTRIBUTION).add_to(m)
+    m.add_child(StaticHtml(f'<div class="mm-titlebox">{esc(shown_title)}</div>' + defs + _legend_html()), name="mm_static")
     return fig
 
 
-def render_html_text(route: Route, title: str | None = None, inline: bool = True) -> str:
+class _Resources(HTMLParser):
+    """Collects what a page would load: src/href of resource tags, url() and @import in CSS."""
+
+    _TAGS = {"script", "link", "img", "iframe", "frame", "embed", "object", "source", "audio", "video",
+             "track", "image", "use", "input", "base", "meta"}
+    _ATTRS = {"src", "href", "data", "srcset", "poster", "xlink:href", "background", "content"}
+    _CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)|@import\s+(['\"])(.*?)\3", re.I | re.S)
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def _check_url(self, url: str, where: str) -> None:
+        u = url.strip()
+        if not u or u.startswith(("data:", "#")):
+            return
+        self.found.append(f"{where}: {u[:120]}")
+
+    def _check_css(self, css: str, where: str) -> None:
+        for m in self._CSS_URL.finditer(css):
+            self._check_url(m.group(2) if m.group(2) is not None else (m.group(4) or "?"), where)
+
+    def handle_starttag(self, tag, attrs):
+        self._in_style = tag == "style"
+        for k, v in attrs:
+            if v is None:
+                continue
+            if k == "style":
+                self._check_css(v, f"<{tag} style>")
+            elif tag in self._TAGS and k in self._ATTRS:
+                if tag == "meta" and k == "content" and not re.search(r"url=", v, re.I):
+                    continue
+                if tag == "a":
+                    continue
+                self._check_url(v, f"<{tag} {k}>")
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self._check_css(data, "<style>")
+
+
+def external_resources(page: str) -> list[str]:
+    """What the page's markup and CSS would load from outside itself (should be nothing).
+
+    Links a reader may follow (``<a href>``) are not loads; scripts are checked in a browser
+    by the tests (every request blocked), not here.
+    """
+    p = _Resources()
+    p.feed(page)
+    p.close()
+    return p.found
+
+
+def render_html_text(route: Route, title: str | None = None) -> str:
     """The page as text (same bytes for the same route)."""
     with deterministic_ids():
-        fig = build_map(route, title=title, inline=inline)
+        fig = build_map(route, title=title)
         text = fig.render()
-    return text if text.endswith("\n") else text + "\n"
+    text = text if text.endswith("\n") else text + "\n"
+    loads = external_resources(text)
+    if loads:
+        raise OutputError("route.html would load external resources: " + "; ".join(loads[:5]))
+    return text
 
 
-def render_html(route: Route, path: str | os.PathLike, title: str | None = None, inline: bool = True) -> Path:
+def render_html(route: Route, path: str | os.PathLike, title: str | None = None) -> Path:
     """Write route.html atomically; return its path."""
     try:
-        text = render_html_text(route, title=title, inline=inline)
+        text = render_html_text(route, title=title)
     except OutputError:
         raise
     except (ValueError, TypeError) as exc:

@@ -4,9 +4,11 @@
   (:func:`js_literal`); no article text is ever placed in a Jinja template source or a JS
   template literal (folium's Popup/Tooltip do the latter, where ``${...}`` or ``\\x3c``
   in a sentence would run or become markup).
-* Each layer draws all its markers or lines from one JSON array with a small loop, instead
-  of one folium object (and one block of script) per feature: the page stays small and
-  renders fast with thousands of features.
+* The route is one JSON document drawn by ``maps/data/movemap.js`` (:class:`RouteLayers`),
+  instead of one folium object (and one block of script) per feature: the page stays small
+  and renders fast with thousands of features.
+* Nothing is loaded from the network: Leaflet is inlined from ``xstatic-leaflet``
+  (:func:`leaflet_assets`, which fails loudly rather than fall back to a CDN).
 * :func:`deterministic_ids` replaces folium's random element ids with counted ones while a
   map is built and rendered, so the same map gives the same bytes.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import itertools
 import json
 import re
@@ -27,10 +30,12 @@ from branca.element import Element, MacroElement
 from folium.elements import ElementAddToElement
 from folium.template import Template
 
+from movemap.errors import OutputError
+
 __all__ = [
     "js_literal",
     "RouteMap",
-    "DataLayer",
+    "RouteLayers",
     "CountryOutlines",
     "StaticHtml",
     "InlineAssets",
@@ -38,7 +43,10 @@ __all__ = [
     "deterministic_ids",
     "find_random_ids",
     "leaflet_assets",
+    "static_asset",
 ]
+
+_DATA = Path(__file__).resolve().parent / "data"
 
 
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
@@ -99,47 +107,69 @@ class _RawRenderMixin:
             child.render(**kwargs)
 
 
-_LEAFLET_CDN_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
-_LEAFLET_CDN_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
-
-
 class RouteMap(folium.Map):
-    """A folium Map that loads Leaflet only (no jQuery, Bootstrap or icon fonts).
+    """A folium Map that loads nothing from the network: no jQuery, Bootstrap, icon fonts or CDN
+    Leaflet. Leaflet itself is inlined by :class:`InlineAssets` (from ``xstatic-leaflet``)."""
 
-    Nothing drawn here needs more, so the page has fewer network dependencies.
-    """
-
-    default_js = [("leaflet", _LEAFLET_CDN_JS)]
-    default_css = [("leaflet_css", _LEAFLET_CDN_CSS)]
+    default_js: list = []
+    default_css: list = []
 
 
-def leaflet_assets() -> tuple[str, str] | None:
-    """(leaflet.js, leaflet.css) text from the xstatic-leaflet package, or None without it.
+_CSS_URL = re.compile(r"url\((['\"]?)(images/[\w.-]+\.png)\1\)")
 
-    The control icons the CSS refers to are inlined as data: URIs.
+
+def leaflet_assets() -> tuple[str, str]:
+    """(leaflet.js, leaflet.css) text from the xstatic-leaflet package, self-contained.
+
+    The images the CSS refers to (layer control icon, default marker) become data: URIs, the
+    source map comment is dropped. Raises OutputError when the package is missing or broken:
+    the page must never need the network to draw.
     """
     try:
         import xstatic.pkg.leaflet as xl  # type: ignore[import-not-found]
     except ImportError:
-        return None
-    base = Path(xl.BASE_DIR)
+        raise OutputError("cannot inline Leaflet: the xstatic-leaflet package is not installed "
+                          "(pip install xstatic-leaflet)") from None
+    return _leaflet_assets(xl.BASE_DIR)
+
+
+@functools.lru_cache(maxsize=2)
+def _leaflet_assets(base_dir: str) -> tuple[str, str]:
+    base = Path(base_dir)
     try:
         js = (base / "leaflet.js").read_text(encoding="utf-8")
         css = (base / "leaflet.css").read_text(encoding="utf-8")
-    except OSError:
-        return None
+    except OSError as exc:
+        raise OutputError(f"cannot inline Leaflet from {base}: {exc.strerror or exc}") from None
     js = re.sub(r"\n?//# sourceMappingURL=\S*\s*$", "\n", js)
 
     def data_uri(m: re.Match) -> str:
-        img = base / m.group(1)
+        img = base / m.group(2)
         if not img.is_file():
-            return m.group(0)
+            raise OutputError(f"cannot inline Leaflet: {img} is missing")
         return "url(data:image/png;base64," + base64.b64encode(img.read_bytes()).decode("ascii") + ")"
 
-    css = re.sub(r"url\((images/layers(?:-2x)?\.png)\)", data_uri, css)
+    css = _CSS_URL.sub(data_uri, css)
     if re.search(r"</(script|style)", js + css, re.I):
-        return None
+        raise OutputError("cannot inline Leaflet: its code contains a closing script/style tag")
     return js, css
+
+
+def static_asset(name: str) -> str:
+    """Text of a file in ``maps/data`` (the page's own JS and CSS)."""
+    return _static_asset(name)
+
+
+@functools.lru_cache(maxsize=8)
+def _static_asset(name: str) -> str:
+    path = _DATA / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if re.search(r"</(script|style)|<!--", text, re.I):
+        raise OutputError(f"{path}: must not contain a closing script/style tag or <!--")
+    return text
 
 
 class InlineAssets(_RawRenderMixin, MacroElement):
@@ -198,74 +228,81 @@ class Attribution(_RawRenderMixin, MacroElement):
         self.text_js = js_literal(html)
 
 
-class DataLayer(_RawRenderMixin, folium.FeatureGroup):
-    """A feature group of circle markers or polylines drawn from one JSON array.
+class RouteLayers(_RawRenderMixin, MacroElement):
+    """The route itself: legs, places, per-source layers, layer control, timeline and legend.
 
-    ``items`` are ``[latlngs, style_index, popup_html, tooltip_html]``: latlngs is ``[lat, lon]``
-    for a marker, or a list of ``[lat, lon]`` (or of such lists, for a broken line) for a
-    polyline. Popup and tooltip HTML must already be escaped (see ``maps.popups``).
+    The page gets three pieces: ``maps/data/movemap.js`` and ``movemap.css`` in the head, the
+    route as one JSON document in ``<script type="application/json" id="movemap-data">`` (made
+    safe by :func:`js_literal`), and one call ``movemapRoute(map, fixed, data)`` that draws it.
+    ``fixed`` lists the folium layers drawn before (outlines, tiles) as ``[name_html, layer]``
+    so the layer control lists them first. All strings in ``data`` are escaped HTML already.
     """
 
     _template = Template(
         """
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        <script>{{ this.js }}</script>
+        {% endmacro %}
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="movemap-data">{{ this.data_js }}</script>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.featureGroup();
-        (function (group, kind, styles, items) {
-            for (var i = 0; i < items.length; i++) {
-                var d = items[i];
-                var layer = kind === "marker" ? L.circleMarker(d[0], styles[d[1]]) : L.polyline(d[0], styles[d[1]]);
-                if (d[2]) { layer.bindPopup(d[2], {maxWidth: 380, maxHeight: 340}); }
-                if (d[3]) { layer.bindTooltip(d[3], {sticky: kind !== "marker"}); }
-                group.addLayer(layer);
-            }
-        })({{ this.get_name() }}, {{ this.kind_js }}, {{ this.styles_js }}, {{ this.items_js }});
+        movemapRoute({{ this._parent.get_name() }}, [{{ this.fixed_js }}],
+            JSON.parse(document.getElementById("movemap-data").textContent));
         {% endmacro %}
         """
     )
 
-    def __init__(self, name: str, kind: str, styles: list[dict], items: Iterable[list], show: bool = True):
-        if kind not in ("marker", "line"):
-            raise ValueError(f"kind must be 'marker' or 'line', not {kind!r}")
-        super().__init__(name=name, overlay=True, control=True, show=show)
-        self._name = "DataLayer"
-        self.kind_js = js_literal(kind)
-        self.styles_js = js_literal(styles)
-        self.items = list(items)
-        self.items_js = js_literal(self.items)
+    def __init__(self, data: dict, fixed: Iterable[tuple[str, Element]] = (), css: str = ""):
+        super().__init__()
+        self._name = "RouteLayers"
+        self.js = static_asset("movemap.js")
+        self.css = static_asset("movemap.css") + css
+        self.data_js = js_literal(data)
+        self._fixed = list(fixed)
+
+    @property
+    def fixed_js(self) -> str:
+        return ", ".join(f"[{js_literal(name)}, {layer.get_name()}]" for name, layer in self._fixed)
 
 
 class CountryOutlines(_RawRenderMixin, folium.FeatureGroup):
     """Country outlines from embedded GeoJSON, drawn once per longitude offset.
 
     Offsets (0, ±360) repeat the outlines beside the antimeridian when the route is drawn
-    unwrapped there, so stops east of 180° still sit on their coastlines.
+    unwrapped there, so stops east of 180° still sit on their coastlines. They go in their own
+    pane under the tiles, so an optional tile layer covers them and the route stays on top.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.featureGroup();
-        (function (group, data, offsets, style) {
+        (function (map, group, data, offsets, style) {
+            if (!map.getPane("mm-base")) { map.createPane("mm-base").style.zIndex = 150; }
             offsets.forEach(function (off) {
                 group.addLayer(L.geoJSON(data, {
                     style: function () { return style; },
                     interactive: false,
+                    pane: "mm-base",
                     coordsToLatLng: function (c) { return L.latLng(c[1], c[0] + off); }
                 }));
             });
-        })({{ this.get_name() }}, {{ this.data_js }}, {{ this.offsets_js }}, {{ this.style_js }});
+        })({{ this._parent.get_name() }}, {{ this.get_name() }}, {{ this.data_js }}, {{ this.offsets_js }}, {{ this.style_js }});
         {% endmacro %}
         """
     )
 
     def __init__(self, geojson_text: str, offsets: Iterable[int] = (0,), name: str = "Country outlines", show: bool = True):
-        super().__init__(name=name, overlay=True, control=True, show=show)
+        super().__init__(name=name, overlay=True, control=False, show=show)
         self._name = "CountryOutlines"
         # the text is our own data file; re-encode it anyway so it cannot break out of the script
         self.data_js = js_literal(json.loads(geojson_text))
         self.offsets_js = js_literal([int(o) for o in offsets])
         self.style_js = js_literal(
-            {"color": "#8c8c8c", "weight": 0.8, "fillColor": "#f2efe9", "fillOpacity": 1.0, "opacity": 1.0}
+            {"color": "#8c8c8c", "weight": 0.8, "fillColor": "#f2efe9", "fillOpacity": 1.0, "opacity": 1.0,
+             "className": "mm-country"}
         )
 
 

@@ -1,21 +1,46 @@
-"""Popup and tooltip HTML for the map, built from untrusted article text.
+"""Popup and tooltip content for the map, built from untrusted article text.
 
 Every string that comes from a route (names, actors, titles, outlets, sentences, ids, URLs)
-goes through :func:`esc` (``html.escape`` with quotes) before it is put into markup; links
-are only made for http(s) URLs. The results are HTML fragments that the map sets as the
-content of Leaflet popups and tooltips.
+goes through :func:`esc` (``html.escape`` with quotes, braces as character references) before
+it is put into markup; links are only made for http(s) URLs. Evidence sentences are escaped
+piece by piece with ``<mark>`` around the places they name (:func:`highlight`).
+
+The map page does not carry one finished HTML popup per feature (15,000 of them would make a
+large page). It carries *records* of already-escaped fragments (:func:`leg_record`,
+:func:`place_record`) plus one table of sources (:func:`source_entry`), and a few lines of
+JavaScript (``maps/data/movemap.js``, ``popupHtml``) join them with fixed markup when a popup
+opens. :func:`popup_html` is the same join in Python; :func:`leg_popup` and :func:`place_popup`
+(used for the KML descriptions) return its result, so the browser and KML show the same text.
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import re
 from datetime import date
-from typing import Iterable
+from typing import Iterable, Sequence
 from urllib.parse import urlsplit
+
+from anyascii import anyascii
 
 from geo.model import DocumentMeta, Evidence, Leg, RoutePlace
 
-__all__ = ["esc", "leg_popup", "leg_tooltip", "place_popup", "place_tooltip", "STATUS_TEXT", "PRECISION_TEXT"]
+__all__ = [
+    "esc",
+    "highlight",
+    "source_entry",
+    "leg_record",
+    "place_record",
+    "popup_html",
+    "leg_popup",
+    "leg_tooltip",
+    "place_popup",
+    "place_tooltip",
+    "STATUS_TEXT",
+    "PRECISION_TEXT",
+    "MAX_EVIDENCE",
+]
 
 STATUS_TEXT = {
     "reported": "reported (the text says it happened)",
@@ -27,6 +52,9 @@ GEO_PRECISION_TEXT = {1: "the place itself", 2: "near it or part of it", 3: "a l
 MAX_EVIDENCE = 5
 
 
+_SPECIAL = re.compile(r"[&<>\"'{}]")
+
+
 def esc(value: object) -> str:
     """HTML-escape any value (None -> empty string), quotes included.
 
@@ -35,7 +63,100 @@ def esc(value: object) -> str:
     """
     if value is None:
         return ""
-    return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
+    text = str(value)
+    if _SPECIAL.search(text) is None:
+        return text
+    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
+# --------------------------------------------------------------------------- highlighting
+
+
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+_ASCII_WS = str.maketrans("\t\n\r\x0b\x0c", "     ")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_run(run: str) -> tuple[str, tuple[int, ...]]:
+    """A run of non-ASCII characters folded, with each folded character's offset in the run."""
+    out, offsets = [], []
+    for i, ch in enumerate(run):
+        f = " " if ch.isspace() else anyascii(ch).lower()
+        out.append(f)
+        offsets.extend([i] * len(f))
+    return "".join(out), tuple(offsets)
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    """Lower-case ASCII folding of ``text`` (each whitespace character a space) and, per
+    folded character, its index in ``text``."""
+    if text.isascii():
+        return text.lower().translate(_ASCII_WS), list(range(len(text)))
+    out: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for m in _NON_ASCII.finditer(text):
+        i = m.start()
+        if i > pos:
+            out.append(text[pos:i].lower().translate(_ASCII_WS))
+            index.extend(range(pos, i))
+        folded, offsets = _fold_run(m.group())
+        out.append(folded)
+        index.extend([i + o for o in offsets])
+        pos = m.end()
+    if pos < len(text):
+        out.append(text[pos:].lower().translate(_ASCII_WS))
+        index.extend(range(pos, len(text)))
+    return "".join(out), index
+
+
+@functools.lru_cache(maxsize=16384)
+def _term_key(term: str) -> str | None:
+    folded = " ".join(_fold(term)[0].split())
+    if len(folded) < 2 or not any(c in _WORD for c in folded):
+        return None
+    return folded
+
+
+def highlight(sentence: str, terms: Iterable[str]) -> str:
+    """``sentence`` as escaped HTML with ``<mark>`` around each occurrence of a term.
+
+    Matching ignores case and diacritics (``Hamhung`` marks for ``Hamhŭng``, ``Хабаровск`` for
+    ``Khabarovsk``) and only takes whole words; the longest term wins where matches overlap.
+    The text is escaped piece by piece, so nothing in it can become markup.
+    """
+    sentence = str(sentence)
+    keys = [k for k in dict.fromkeys(_term_key(str(t)) for t in terms if t) if k]
+    if not keys or not sentence:
+        return esc(sentence)
+    folded, index = _fold(sentence)
+    n = len(folded)
+    spans = []
+    for key in keys:
+        at = folded.find(key)
+        while at >= 0:
+            end = at + len(key)
+            if (at == 0 or folded[at - 1] not in _WORD) and (end == n or folded[end] not in _WORD):
+                spans.append((index[at], index[end - 1] + 1))
+            at = folded.find(key, at + 1)
+    if not spans:
+        return esc(sentence)
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    out, pos = [], 0
+    for a, b in spans:
+        if a < pos:
+            continue
+        out.append(esc(sentence[pos:a]))
+        out.append("<mark>" + esc(sentence[a:b]) + "</mark>")
+        pos = b
+    out.append(esc(sentence[pos:]))
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- fragments
 
 
 def _date(d: date | None) -> str:
@@ -62,14 +183,11 @@ def _safe_url(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
-def _row(label: str, value_html: str) -> str:
-    return f"<tr><th>{esc(label)}</th><td>{value_html}</td></tr>"
-
-
-def _source_item(doc_id: str, docs: dict[str, DocumentMeta]) -> str:
-    meta = docs.get(doc_id)
+def source_entry(doc_id: str, meta: DocumentMeta | None) -> dict[str, str]:
+    """One article as popup fragments: ``item`` (list entry: title or link, outlet, date, id)
+    and ``cite`` (the outlet, or the id, under a quoted sentence). Both are escaped HTML."""
     if meta is None:
-        return f"<li>{esc(doc_id)}</li>"
+        return {"item": esc(doc_id), "cite": esc(doc_id)}
     bits = []
     title = esc(meta.title or meta.id)
     url = _safe_url(meta.url)
@@ -82,45 +200,77 @@ def _source_item(doc_id: str, docs: dict[str, DocumentMeta]) -> str:
         bits.append(f" ({extra})")
     if meta.title and meta.title != meta.id:
         bits.append(f' <span class="mm-doc">{esc(meta.id)}</span>')
-    return "<li>" + "".join(bits) + "</li>"
+    return {"item": "".join(bits), "cite": esc(meta.outlet) if meta.outlet else esc(doc_id)}
 
 
-def _sources(doc_ids: Iterable[str], docs: dict[str, DocumentMeta]) -> str:
-    items = [_source_item(d, docs) for d in doc_ids]
-    if not items:
-        return ""
-    return '<div class="mm-h">Sources</div><ul class="mm-src">' + "".join(items) + "</ul>"
+class SourceIndex:
+    """Document ids -> positions in the page's source table (articles first, in route order)."""
+
+    def __init__(self, documents: Iterable[DocumentMeta] = ()):
+        self.ids: list[str] = []
+        self.meta: dict[str, DocumentMeta] = {}
+        self._pos: dict[str, int] = {}
+        self._entries: dict[int, dict[str, str]] = {}
+        for d in documents:
+            self.meta.setdefault(d.id, d)
+            self.index(d.id)
+
+    def index(self, doc_id: str) -> int:
+        doc_id = str(doc_id)
+        pos = self._pos.get(doc_id)
+        if pos is None:
+            pos = self._pos[doc_id] = len(self.ids)
+            self.ids.append(doc_id)
+        return pos
+
+    def __getitem__(self, pos: int) -> dict[str, str]:
+        cached = self._entries.get(pos)
+        if cached is None:
+            doc_id = self.ids[pos]
+            cached = self._entries[pos] = source_entry(doc_id, self.meta.get(doc_id))
+        return cached
+
+    def entries(self) -> list[dict[str, str]]:
+        return [self[i] for i in range(len(self.ids))]
 
 
-def _evidence(evidence: Iterable[Evidence], docs: dict[str, DocumentMeta]) -> str:
-    ev = list(evidence)
-    if not ev:
-        return ""
-    out = ['<div class="mm-h">Evidence</div>']
-    for e in ev[:MAX_EVIDENCE]:
-        meta = docs.get(e.document)
-        who = esc(meta.outlet) if meta is not None and meta.outlet else esc(e.document)
-        out.append(
-            f'<blockquote class="mm-ev">&ldquo;{esc(e.sentence)}&rdquo;'
-            f'<cite>{who} [{esc(e.start)}–{esc(e.end)}]</cite></blockquote>'
-        )
-    if len(ev) > MAX_EVIDENCE:
-        out.append(f'<div class="mm-more">and {len(ev) - MAX_EVIDENCE} more sentence(s) in route.geojson</div>')
-    return "".join(out)
+def _evidence_items(evidence: Iterable[Evidence], terms: Sequence[str], sources: SourceIndex) -> tuple[list, int]:
+    """``[[source, sentence_html, span_text], ...]`` (at most MAX_EVIDENCE per document) and
+    how many sentences were left out."""
+    items, per_doc, dropped = [], {}, 0
+    for e in evidence:
+        n = per_doc.get(e.document, 0)
+        if n >= MAX_EVIDENCE:
+            dropped += 1
+            continue
+        per_doc[e.document] = n + 1
+        items.append([sources.index(e.document), highlight(e.sentence, terms), esc(f"{e.start}–{e.end}")])
+    return items, dropped
+
+
+def _row(label: str, value_html: str) -> list[str]:
+    return [esc(label), value_html]
 
 
 def leg_tooltip(leg: Leg) -> str:
     return f"{esc(leg.origin.name)} → {esc(leg.destination.name)} · {esc(leg.status)} · {esc(_dates(leg.start, leg.end))}"
 
 
-def leg_popup(leg: Leg, docs: dict[str, DocumentMeta]) -> str:
+def place_tooltip(rp: RoutePlace) -> str:
+    return esc(rp.place.name) + (" (mentioned)" if rp.role == "mention" else "")
+
+
+def leg_record(leg: Leg, sources: SourceIndex, terms: Sequence[str] = ()) -> dict:
+    """The leg's popup as escaped fragments: ``t`` title, ``rows`` [label, value], ``src``
+    source positions, ``ev`` evidence, ``more`` sentences left out, ``tip`` tooltip.
+    ``terms`` are the names to mark in the evidence (both ends of the leg by default)."""
     rows = [
         _row("Dates", esc(_dates(leg.start, leg.end)) + f' <span class="mm-dim">({esc(PRECISION_TEXT.get(leg.time_precision, leg.time_precision))})</span>'),
         _row("Mode", esc(leg.mode)),
     ]
     if leg.count is not None or leg.count_values:
         count = esc(f"{leg.count:,}") if leg.count is not None else "unknown"
-        others = [c for c in leg.count_values]
+        others = list(leg.count_values)
         if len(set(others)) > 1:
             count += ' <span class="mm-dim">(sources differ: ' + esc(" / ".join(f"{c:,}" for c in others)) + ")</span>"
         rows.append(_row("Count", count))
@@ -128,20 +278,20 @@ def leg_popup(leg: Leg, docs: dict[str, DocumentMeta]) -> str:
         rows.append(_row("Who", esc(leg.actor)))
     rows.append(_row("Status", esc(STATUS_TEXT.get(leg.status, leg.status))))
     rows.append(_row("Confidence", esc(f"{float(leg.confidence):.2f}")))
-    return (
-        '<div class="mm-pop">'
-        f'<div class="mm-title">{esc(leg.origin.name)} → {esc(leg.destination.name)}</div>'
-        f'<table class="mm-tab">{"".join(rows)}</table>'
-        f"{_sources(leg.sources, docs)}{_evidence(leg.evidence, docs)}"
-        "</div>"
-    )
+    terms = list(terms) or [leg.origin.name, leg.destination.name]
+    ev, more = _evidence_items(leg.evidence, terms, sources)
+    return {
+        "t": f"{esc(leg.origin.name)} → {esc(leg.destination.name)}",
+        "rows": rows,
+        "src": [sources.index(d) for d in leg.sources],
+        "ev": ev,
+        "more": more,
+        "tip": leg_tooltip(leg),
+    }
 
 
-def place_tooltip(rp: RoutePlace) -> str:
-    return esc(rp.place.name) + (" (mentioned)" if rp.role == "mention" else "")
-
-
-def place_popup(rp: RoutePlace, docs: dict[str, DocumentMeta]) -> str:
+def place_record(rp: RoutePlace, sources: SourceIndex) -> dict:
+    """The place's popup as escaped fragments (see :func:`leg_record`)."""
     p = rp.place
     where = ", ".join(esc(x) for x in (p.admin1, p.country_code) if x)
     rows = []
@@ -157,10 +307,56 @@ def place_popup(rp: RoutePlace, docs: dict[str, DocumentMeta]) -> str:
     if forms:
         rows.append(_row("Also written", esc(", ".join(forms))))
     rows.append(_row("Id", esc(p.id)))
-    return (
-        '<div class="mm-pop">'
-        f'<div class="mm-title">{esc(p.name)}</div>'
-        f'<table class="mm-tab">{"".join(rows)}</table>'
-        f"{_sources(rp.sources, docs)}{_evidence(rp.evidence, docs)}"
-        "</div>"
-    )
+    ev, more = _evidence_items(rp.evidence, [p.name, *rp.surface_forms], sources)
+    return {
+        "t": esc(p.name),
+        "rows": rows,
+        "src": [sources.index(d) for d in rp.sources],
+        "ev": ev,
+        "more": more,
+        "tip": place_tooltip(rp),
+    }
+
+
+def popup_html(rec: dict, entries: Sequence[dict], only: int | None = None, claim: str = "") -> str:
+    """Join a record's fragments into the popup HTML (``popupHtml`` in movemap.js does the same).
+
+    ``only``: show just that source's evidence (when it has any); ``claim``: a heading (HTML).
+    """
+    out = ['<div class="mm-pop">', claim, f'<div class="mm-title">{rec["t"]}</div><table class="mm-tab">']
+    out += [f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in rec["rows"]]
+    out.append("</table>")
+    if rec["src"]:
+        out.append('<div class="mm-h">Sources</div><ul class="mm-src">')
+        out += [f'<li>{entries[s]["item"]}</li>' for s in rec["src"]]
+        out.append("</ul>")
+    ev, more = rec["ev"], rec["more"]
+    if only is not None:
+        mine = [e for e in ev if e[0] == only]
+        if mine:
+            ev, more = mine, 0
+    if ev:
+        out.append('<div class="mm-h">Evidence</div>')
+        for s, sentence, span in ev[:MAX_EVIDENCE]:
+            out.append(f'<blockquote class="mm-ev">&ldquo;{sentence}&rdquo;<cite>{entries[s]["cite"]} [{span}]</cite></blockquote>')
+        more += max(0, len(ev) - MAX_EVIDENCE)
+    if more:
+        out.append(f'<div class="mm-more">and {more} more sentence(s) in route.geojson</div>')
+    out.append("</div>")
+    return "".join(out)
+
+
+def _standalone(rec_fn, item, docs: dict[str, DocumentMeta], *args) -> str:
+    sources = SourceIndex(docs.values())
+    rec = rec_fn(item, sources, *args)
+    return popup_html(rec, sources)
+
+
+def leg_popup(leg: Leg, docs: dict[str, DocumentMeta], terms: Sequence[str] = ()) -> str:
+    """The leg's popup as one HTML fragment (KML descriptions)."""
+    return _standalone(leg_record, leg, docs, terms)
+
+
+def place_popup(rp: RoutePlace, docs: dict[str, DocumentMeta]) -> str:
+    """The place's popup as one HTML fragment (KML descriptions)."""
+    return _standalone(place_record, rp, docs)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -28,10 +31,20 @@ def _formats(value: str) -> tuple[str, ...]:
 @click.option("--catalog", default=None, type=click.Path(dir_okay=False), help="CSV with file,published[,outlet,title,url].")
 @click.option("--formats", default=",".join(ALL_FORMATS), show_default=True, help="Outputs to write.")
 @click.option("--title", default=None, help="Map title.")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(min=0),
+              help="Local processes for the per-article work (0: one per core).")
+@click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
+              help="Run the per-article work on a Dask cluster: a scheduler address (tcp://host:8786), "
+                   "a scheduler file (.json), or 'local' for a LocalCluster of --jobs workers.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
-def build(inputs, out_dir, published, catalog, formats, title, quiet):
-    """Map the movements reported in INPUT files or folders (`-` reads standard input)."""
-    from geo.read import check_paths, parse_day, read_inputs
+def build(inputs, out_dir, published, catalog, formats, title, jobs, dask_address, quiet):
+    """Map the movements reported in INPUT files or folders (`-` reads standard input).
+
+    An INPUT may also be a JSON Lines archive (.jsonl, .jsonl.gz: one {"doc_id", "text",
+    "published", "title", "outlet", "url"} object a line) or a CSV with a text column
+    (.csv, .csv.gz); inputs are read as a stream, so their size is not limited by memory.
+    """
+    from geo.read import check_paths, parse_day
 
     fmts = _formats(formats)
     try:
@@ -41,10 +54,13 @@ def build(inputs, out_dir, published, catalog, formats, title, quiet):
             raise InputError(f"catalog not found: {catalog}")
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
+    if jobs == 0:
+        jobs = os.cpu_count() or 1
 
     from gazetteer import default_gazetteer
-    from geo.model import DocumentStatus
-    from geo.pipeline import build as build_route, unresolved_relative_dates
+    from geo.parallel import build_parallel, dask_client
+    from geo.pipeline import unresolved_relative_dates
+    from geo.read import count_sources, iter_sources
     from maps import write_outputs
     from movemap.progress import progress
 
@@ -53,23 +69,53 @@ def build(inputs, out_dir, published, catalog, formats, title, quiet):
 
         ensure_database(quiet=quiet)
         gz = default_gazetteer()
-        items = list(read_inputs(inputs, Path(catalog) if catalog else None, pub))
+        gz.version  # noqa: B018 - open it now: a broken gazetteer is reported before any work
+        sources = iter_sources(inputs, Path(catalog) if catalog else None, pub)
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
     except MovemapError as exc:
         raise click.ClickException(str(exc)) from None
 
-    with progress(len(items), "articles", quiet) as bar:
-        route = build_route(items, gz, title=title, on_document=lambda _item: bar.update(1))
+    client = cluster = None
+    try:
+        with _sigterm_interrupts():
+            if dask_address:
+                if not quiet:
+                    click.echo(f"movemap: connecting to Dask ({dask_address})", err=True)
+                client, cluster = dask_client(dask_address, jobs if jobs > 1 else None)
+            with progress(None, "articles", quiet) as bar:
+                if not quiet and "-" not in inputs:
+                    _count_in_background(bar, inputs, count_sources)
+                route = build_parallel(sources, gz, title=title, jobs=jobs, client=client,
+                                       on_result=lambda _r: bar.update(1))
+    except KeyboardInterrupt:
+        click.echo("movemap: interrupted; no outputs written", err=True)
+        sys.exit(130)
+    except InputError as exc:
+        raise click.UsageError(str(exc)) from None
+    except MovemapError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        _close_dask(client, cluster)
+
     failed = [s for s in route.statuses if s.status == "error"]
     for s in failed:
         click.echo(f"movemap: {s.error}", err=True)
-    for doc_id in unresolved_relative_dates(route):
-        if not quiet:
+    undated = unresolved_relative_dates(route)
+    if undated and not quiet:
+        for doc_id in undated[:MAX_LISTED]:
             click.echo(f"movemap: {doc_id}: no publication date (catalog, --published or dateline); "
                        "relative dates left unresolved", err=True)
+        if len(undated) > MAX_LISTED:
+            click.echo(f"movemap: ... and {len(undated) - MAX_LISTED} more article(s) without a publication date "
+                       "(report.json: published null)", err=True)
     try:
-        written = write_outputs(route, Path(out_dir), formats=fmts, inputs=list(inputs), title=title)
+        with _sigterm_interrupts():
+            written = write_outputs(route, Path(out_dir), formats=fmts, inputs=list(inputs), title=title)
+    except KeyboardInterrupt:
+        click.echo(f"movemap: interrupted while writing {out_dir}; each file there is complete or absent",
+                   err=True)
+        sys.exit(130)
     except MovemapError as exc:
         raise click.ClickException(str(exc)) from None
     if not quiet:
@@ -80,6 +126,49 @@ def build(inputs, out_dir, published, catalog, formats, title, quiet):
             click.echo(f"  {path}", err=True)
     if failed:
         sys.exit(1)
+
+
+MAX_LISTED = 20
+
+
+def _count_in_background(bar, inputs, count) -> None:
+    """Give the progress bar its total (hence an ETA) without delaying the start of the work."""
+    import threading
+
+    def run():
+        try:
+            bar.total = count(inputs)
+        except Exception:  # noqa: BLE001 - a progress bar without a total is fine
+            pass
+
+    threading.Thread(target=run, name="movemap-count", daemon=True).start()
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _sigterm_interrupts():
+    """SIGTERM (a job scheduler stopping the run) is handled like Ctrl-C while the block runs."""
+    try:
+        old = signal.signal(signal.SIGTERM, _raise_interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old if old is not None else signal.SIG_DFL)
+
+
+def _close_dask(client, cluster) -> None:
+    for thing in (client, cluster):
+        if thing is not None:
+            try:
+                thing.close()
+            except Exception:  # noqa: BLE001 - closing after an error or Ctrl-C
+                pass
 
 
 @click.command()

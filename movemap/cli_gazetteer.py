@@ -132,6 +132,41 @@ def add(name: str, lat: float, lon: float, country: str | None, kind: str, alter
                + (f" country={place.country_code}" if place.country_code else ""))
 
 
+@gazetteer.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+def import_(files: tuple[str, ...], quiet: bool) -> None:
+    """Import GeoNames dump files (allCountries.txt, US.txt, cities1000.txt; also .zip/.gz)
+    or CSV lists (name,lat,lon[,country,kind]) into your gazetteer; they join every lookup.
+
+    Files are streamed, so any size works. Importing a file again replaces its places.
+    """
+    from gazetteer.imported import ImportStore
+
+    store = ImportStore()
+
+    shown: list[str] = []
+
+    def progress(origin: str, n: int) -> None:
+        if quiet:
+            return
+        if shown and shown[-1] != origin:
+            click.echo("", err=True)
+        shown.append(origin)
+        click.echo(f"\r{origin}: {n:,} places", nl=False, err=True)
+
+    try:
+        counts = store.import_files(files, progress=progress)
+    except GazetteerError as exc:
+        if not quiet:
+            click.echo("", err=True)
+        raise click.ClickException(str(exc)) from None
+    if not quiet:
+        click.echo("", err=True)
+    for origin, n in counts.items():
+        click.echo(f"imported {n} places from {origin} into {store.path}")
+
+
 @click.group()
 def _standalone() -> None:
     """movemap gazetteer commands (standalone entry point)."""

@@ -51,3 +51,22 @@ def test_relative_dates_need_a_publication_date():
 ])
 def test_dateline(head, expected):
     assert dateline(head) == expected
+
+
+@pytest.mark.parametrize("text,pub,value,first,last,precision", [
+    # ranges become one interval; durations anchored at the publication date become days
+    ("moved Oct. 8-13 by sea", PUB, "2024-10-08/2024-10-13", date(2024, 10, 8), date(2024, 10, 13), 2),
+    ("they left Sunday or Monday.", date(2024, 10, 28), "2024-10-27/2024-10-28", date(2024, 10, 27), date(2024, 10, 28), 2),
+    ("troops gathered in recent weeks", PUB, "2024-09-27/2024-10-18", date(2024, 9, 27), date(2024, 10, 18), 3),
+    ("He will speak this Tuesday.", date(2024, 10, 27), "2024-10-29", date(2024, 10, 29), date(2024, 10, 29), 1),
+    ("In late October, officials said", date(2024, 11, 6), "2024-10", date(2024, 10, 21), date(2024, 10, 31), 3),
+    ("It happened last week.", PUB, "2024-W41", date(2024, 10, 7), date(2024, 10, 13), 2),
+])
+def test_route_intervals(text, pub, value, first, last, precision):
+    (t,) = find_timexes(text, pub)
+    assert (t.value, t.first, t.last, t.precision) == (value, first, last, precision)
+    assert text[t.start:t.end] == t.text
+
+
+def test_route_leaves_out_what_covers_no_days():
+    assert find_timexes("for three days, daily, now and in the future", PUB) == []

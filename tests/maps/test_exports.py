@@ -56,7 +56,8 @@ def test_csv_readable_by_pandas(route, tmp_path):
 def test_gpkg(route, tmp_path):
     p = write_gpkg(route, tmp_path / "route.gpkg")
     layers = {name: gtype for name, gtype in pyogrio.list_layers(p)}
-    assert layers == {"places": "Point", "legs": "MultiLineString", "evidence": None, "documents": None}
+    assert layers == {"places": "Point", "legs": "MultiLineString", "evidence": None, "documents": None,
+                      "layer_styles": None}
     places = gpd.read_file(p, layer="places")
     assert places.crs.to_epsg() == 4326
     assert list(places["id"]) == [rp.place.id for rp in route.places]
