@@ -19,8 +19,8 @@ from geo.resolve import contains
 from geo.text import zone_at
 
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
-_MOVE = r"cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|pull(?:ed|ing) out|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
-_HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+toward)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
+_MOVE = r"divert(?:ed|ing|s)?|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|pull(?:ed|ing) out|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
+_HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+toward|\s+there)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
 _ARRIVE = r"set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen|sighted|disperse[ds]?|dispersed"
 _STATION = r"station(?:ed|ing)|based|basing|garrison(?:ed)?|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
 _TRIGGER = re.compile(rf"\b(?:(?P<head>{_HEAD})|(?P<arrive>{_ARRIVE})|(?P<station>{_STATION})|(?P<move>{_MOVE}))\b", re.I)
@@ -51,7 +51,7 @@ _ROLE_PREP = {
     "reaching": "destination", "entered": "destination", "enters": "destination", "entering": "destination",
     "enter": "destination", "arrives": "destination",
     "in": "presence", "at": "presence", "inside": "presence", "on": "presence",
-    "via": "transit", "through": "transit", "across": "transit",
+    "via": "via", "around": "via", "through": "transit", "across": "transit",
     # verbs whose direct object is where the movement starts ("fled Kabul", "leaving El Geneina")
     "leaving": "origin", "left": "origin", "leave": "origin", "leaves": "origin", "fled": "origin",
     "fleeing": "origin", "flee": "origin", "departed": "origin", "departing": "origin", "quit": "origin",
@@ -259,6 +259,9 @@ def extract_events(
         origins = [(i, m) for i, m in in_sent if roles.get(i) == "origin"]
         dests = [(i, m) for i, m in in_sent if roles.get(i) == "destination"
                  or (roles.get(i) == "presence" and presence_verb)]
+        if not dests:
+            # "re-route vessels around the Cape of Good Hope": the way is where they are sent
+            dests = [(i, m) for i, m in in_sent if roles.get(i) == "via"]
         relation = _relation(triggers, bool(origins), any(roles.get(i) == "presence" for i, _ in dests))
         rel = _RELATIVE.search(sent.text, triggers[-1].end())
         if rel:  # "left camps in Bangladesh, where 700,000 had fled in August 2017": not this claim's date
@@ -319,6 +322,10 @@ def _roles(text: str, sent: Sentence, in_sent: list[tuple[int, Mention]]) -> dic
         between = text[prev_end:m.start]
         before = text[sent.start:m.start]
         after = text[m.end:m.end + 3]
+        if re.match(r"-bound\b", text[m.end:m.end + 7]):
+            roles[i] = "destination"  # "Red Sea-bound vessels"
+            prev_end, prev_idx = m.end, i
+            continue
         if after.startswith(("’s", "'s")) or _qualifies(text, m, in_sent) or _modifier(text, m):
             prev_end = m.end
             continue  # "Russia's Kursk Oblast", "Ussuriysk, Primorsky Krai": a qualifier, not a stop
