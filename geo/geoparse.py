@@ -78,7 +78,7 @@ def geoparse_record(obj, gazetteer: GazetteerPort, *, given_spans: bool = False,
     if given_spans:
         spans: list[Span] = spans_for(text, _given(obj, text), gazetteer)
     else:
-        spans = recognise(text, gazetteer, demonyms=demonyms, modifiers=demonyms)
+        spans = recognise(text, gazetteer, demonyms=demonyms, modifiers=True)
     mentions = resolve(str(doc_id), text, spans, fallback=True)
     return {"doc_id": doc_id, "toponyms": [mention_json(m) for m in mentions]}
 

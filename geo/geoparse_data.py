@@ -10,6 +10,7 @@ Loaded once, lazily.
 from __future__ import annotations
 
 import csv
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,8 +57,21 @@ def demonym_key(surface: str) -> str | None:
     return None
 
 
+_PLACES_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 def demonym_places(key: str, gazetteer) -> tuple[Place, ...]:
-    """The places a demonym key refers to, most likely first."""
+    """The places a demonym key refers to, most likely first (memoised per gazetteer)."""
+    try:
+        memo = _PLACES_CACHE.setdefault(gazetteer, {})
+    except TypeError:  # not weak-referenceable: no memo
+        memo = {}
+    if key not in memo:
+        memo[key] = _demonym_places(key, gazetteer)
+    return memo[key]
+
+
+def _demonym_places(key: str, gazetteer) -> tuple[Place, ...]:
     out: list[Place] = []
     names = []
     for t in demonyms().get(key, ()):

@@ -170,8 +170,13 @@ def dask_client(address: str, workers: int | None = None):
     except ImportError:
         raise MovemapError("--dask needs dask.distributed: pip install 'movemap[dask]'") from None
     if address == "local":
-        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+        import warnings
+
+        with warnings.catch_warnings():
+            # No dashboard; the scheduler's health endpoint just takes another port if 8787 is busy.
+            warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
+            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
         return Client(cluster), cluster
     try:
         if address.endswith(".json") and os.path.isfile(address):

@@ -31,29 +31,30 @@ ROUNDS = 3
 POOL = 10  # candidates of the other names that count as soft context
 
 #: feature weights of the candidate score (see :func:`_features`), fitted by
-#: ``python -m geo.geoparse_train`` on the training half of LGL (held-out half: acc@161 0.851)
+#: ``python -m geo.geoparse_train`` on the training half of LGL (held-out half: acc@161 0.849,
+#: 0.871 with the fallback of :func:`resolve`)
 WEIGHTS = {
-    'admin1': 0.065,
-    'admin1_any': 3.007,
-    'admin1_cnt': 1.764,
-    'big': -0.779,
-    'country': 0.979,
-    'country_cnt': 0.527,
-    'inside': 1.825,
-    'inside_cnt': 1.365,
-    'is_admin1': 0.391,
-    'is_admin2': -0.438,
-    'is_country': 1.724,
-    'is_water': 1.903,
-    'near': 0.692,
-    'near_any': 1.883,
-    'near_far': 0.763,
-    'pop': 2.674,
-    'pop_rel': 2.077,
+    'admin1': 0.068,
+    'admin1_any': 3.015,
+    'admin1_cnt': 1.787,
+    'big': -0.857,
+    'country': 0.991,
+    'country_cnt': 0.528,
+    'inside': 1.774,
+    'inside_cnt': 1.207,
+    'is_admin1': 0.37,
+    'is_admin2': -0.468,
+    'is_country': 1.76,
+    'is_water': 1.896,
+    'near': 0.689,
+    'near_any': 1.877,
+    'near_far': 0.734,
+    'pop': 2.774,
+    'pop_rel': 2.176,
     'qualified': 4.098,
     'qualifier_miss': -1.112,
-    'rank': 2.159,
-    'top': -0.29,
+    'rank': 2.072,
+    'top': -0.243,
 }
 
 
@@ -191,7 +192,12 @@ def _pool_features(c: Place, cv, pool) -> dict[str, float]:
 
 
 def _score(f: dict[str, float]) -> float:
-    return sum(WEIGHTS.get(k, 0.0) * v for k, v in f.items())
+    w = WEIGHTS
+    total = 0.0
+    for k, v in f.items():
+        if v:
+            total += w.get(k, 0.0) * v
+    return total
 
 
 def _plausible_candidates(cands, key: str = "", qualified: bool = False) -> list[Place]:

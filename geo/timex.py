@@ -31,6 +31,7 @@ reference (the quarter being reported on, for "the latest quarter" or "a year ea
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from dataclasses import dataclass, field
@@ -65,7 +66,7 @@ _SMALL = {"zero": 0, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4,
           "half": 0.5, "dozen": 12}
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
          "ninety": 90}
-_VAGUE = {"few", "several", "some", "many", "couple", "numerous", "multiple", "ten", "dozens", "hundreds"}
+_VAGUE = {"few", "several", "some", "many", "numerous", "multiple", "dozens", "hundreds"}
 
 # ------------------------------------------------------------------------ sub-patterns
 
@@ -106,8 +107,10 @@ def number(token: str) -> float | None:
     if re.fullmatch(r"\d+(?:\.\d+)?", t):
         return float(t) + half
     words = [w for w in re.split(r"[- ]", t) if w and w not in ("and",)]
-    if any(w in _VAGUE for w in words) or words == ["a", "couple", "of"] or "couple" in words:
+    if any(w in _VAGUE for w in words):
         return None
+    if words in (["a", "couple", "of"], ["a", "couple"], ["couple", "of"]):
+        return 2.0
     total = 0.0
     cur = 0.0
     for w in words:
@@ -220,46 +223,58 @@ HOLIDAYS: dict[str, Callable[[int], date]] = {
 }
 
 
+# value_interval's value forms
+_VI0 = re.compile(r"(\d{4})-(\d{2})-(\d{2})/(\d{4})-(\d{2})-(\d{2})")
+_VI1 = re.compile(r"(\d{4})-(\d{2})-(\d{2})(T.*)?")
+_VI2 = re.compile(r"(\d{4})-(\d{2})")
+_VI3 = re.compile(r"(\d{4})-W(\d{2})(-WE)?")
+_VI4 = re.compile(r"(\d{4})-Q([1-4])")
+_VI5 = re.compile(r"(\d{4})-H([12])")
+_VI6 = re.compile(r"(\d{4})-(SP|SU|FA|WI)")
+_VI7 = re.compile(r"(\d{4})")
+_VI8 = re.compile(r"(\d{3})")
+
+
 def value_interval(value: str, dct: date | None = None) -> tuple[date, date] | None:
     """The calendar days a TIMEX3 DATE/TIME value covers (inclusive), or None."""
     v = value.upper()
     try:
-        m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})/(\d{4})-(\d{2})-(\d{2})", v)
+        m = _VI0.fullmatch(v)
         if m:
             return date(int(m[1]), int(m[2]), int(m[3])), date(int(m[4]), int(m[5]), int(m[6]))
-        m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(T.*)?", v)
+        m = _VI1.fullmatch(v)
         if m:
             d = date(int(m[1]), int(m[2]), int(m[3]))
             return d, d
-        m = re.fullmatch(r"(\d{4})-(\d{2})", v)
+        m = _VI2.fullmatch(v)
         if m:
             y, mo = int(m[1]), int(m[2])
             return date(y, mo, 1), _month_end(y, mo)
-        m = re.fullmatch(r"(\d{4})-W(\d{2})(-WE)?", v)
+        m = _VI3.fullmatch(v)
         if m:
             mon = date.fromisocalendar(int(m[1]), int(m[2]), 1)
             if m[3]:
                 return mon + timedelta(days=5), mon + timedelta(days=6)
             return mon, mon + timedelta(days=6)
-        m = re.fullmatch(r"(\d{4})-Q([1-4])", v)
+        m = _VI4.fullmatch(v)
         if m:
             y, q = int(m[1]), int(m[2])
             return date(y, 3 * q - 2, 1), _month_end(y, 3 * q)
-        m = re.fullmatch(r"(\d{4})-H([12])", v)
+        m = _VI5.fullmatch(v)
         if m:
             y, h = int(m[1]), int(m[2])
             return date(y, 6 * h - 5, 1), _month_end(y, 6 * h)
-        m = re.fullmatch(r"(\d{4})-(SP|SU|FA|WI)", v)
+        m = _VI6.fullmatch(v)
         if m:
             y = int(m[1])
             a = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[m[2]]
             b_y, b_m = _shift_month(y, a, 2)
             return date(y, a, 1), _month_end(b_y, b_m)
-        m = re.fullmatch(r"(\d{4})", v)
+        m = _VI7.fullmatch(v)
         if m:
             y = int(m[1])
             return date(y, 1, 1), date(y, 12, 31)
-        m = re.fullmatch(r"(\d{3})", v)
+        m = _VI8.fullmatch(v)
         if m:
             y = int(m[1]) * 10
             return date(y, 1, 1), date(y + 9, 12, 31)
@@ -292,6 +307,11 @@ _NOT_PAST_ED = ("need|speed|seed|feed|hundred|red|bed|indeed|proceed|exceed|succ
 _TENSE_MARK = re.compile(
     rf"\b(?:(?P<fut>{_FUTURE_RE})|(?P<past>{_PAST_WORDS})|(?P<ed>(?-i:[a-z]{{3,}}ed)))\b", re.I)
 _NOT_ED = set(_NOT_PAST_ED.split("|"))
+# the same on the lower-cased text, case-sensitive (much faster: the engine skips the
+# alternatives by their first letter); "may" and the "-ed" words, case-sensitive in
+# _TENSE_MARK, are checked against the original text (see _Doc.tense)
+_TENSE_MARK_LOW = re.compile(
+    rf"\b(?:(?P<fut>{_FUTURE_RE})|(?P<past>{_PAST_WORDS})|(?P<ed>[a-z]{{3,}}ed))\b")
 
 
 def _tense_of(m: re.Match) -> int:
@@ -305,7 +325,9 @@ def _tense_of(m: re.Match) -> int:
 
 
 _UNTIL = re.compile(r"\b(?:until|till)\s+(?:(?:at|on|about|around)\s+)?$", re.I)
-_SENT_END = re.compile(r"[.!?]['\"]*\s+(?=[A-Z\"'`(])|\n\s*\n")
+# sentence ends: r"[.!?]['\"]*\s+(?=[A-Z\"'`(])|\n\s*\n", written to start with a character set
+# so that the engine can skip ahead to the candidates
+_SENT_END = re.compile(r"[.!?\n](?:(?<=[.!?])['\"]*\s+(?=[A-Z\"'`(])|(?<=\n)\s*\n)")
 
 
 # ---------------------------------------------------------------------------- the hits
@@ -338,10 +360,12 @@ class _Doc:
     last_year: int | None = None             # the year of the last DATE mentioned
     last_month: tuple[int, int] | None = None  # the last month mentioned (year, month)
     groups: int = 0
-    sentence_starts: list[int] = field(default_factory=list)
+    sentence_starts: list[int] | None = None  # computed when first needed
+    low: str | None = None                    # text.lower(), when it has text's offsets
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
-        import bisect
+        if self.sentence_starts is None:
+            self.sentence_starts = [0] + [m.end() for m in _SENT_END.finditer(self.text)]
         i = bisect.bisect_right(self.sentence_starts, pos) - 1
         s = self.sentence_starts[i] if i >= 0 else 0
         e = self.sentence_starts[i + 1] if i + 1 < len(self.sentence_starts) else len(self.text)
@@ -356,17 +380,34 @@ class _Doc:
         if _UNTIL.search(self.text, max(s, start - 12), start):
             return 1  # "postponed until Tuesday", "extended its deadline until 9 a.m. Tuesday"
         best = None
-        for m in _TENSE_MARK.finditer(self.text, s, start):
-            t = _tense_of(m)
+        for t in self._marks(s, start):
             if t:
                 best = t
         if best is not None:
             return best
-        for m in _TENSE_MARK.finditer(self.text, end, e):
-            t = _tense_of(m)
+        for t in self._marks(end, e):
             if t:
                 return t
         return 0
+
+    def _marks(self, lo: int, hi: int) -> Iterator[int]:
+        """The tense (_tense_of) of each _TENSE_MARK match in text[lo:hi]."""
+        low = self.low
+        if low is None:
+            for m in _TENSE_MARK.finditer(self.text, lo, hi):
+                yield _tense_of(m)
+            return
+        text = self.text
+        for m in _TENSE_MARK_LOW.finditer(low, lo, hi):
+            if m.group("fut"):
+                # (?-i:may) does not match "May" (nor does any other alternative there)
+                yield 1 if m.group("fut") != "may" or text.startswith("may", m.start()) else 0
+            elif m.group("past"):
+                yield -1
+            else:
+                s, e = m.span()
+                # (?-i:[a-z]{3,}ed): not when the word has capitals
+                yield -1 if text[s:e] == low[s:e] and low[s:e] not in _NOT_ED else 0
 
 
 # ----------------------------------------------------------------------- normalisers
@@ -451,17 +492,20 @@ def _duration(n: float | None, unit: str) -> str:
         return f"{pre}X{'D' if unit == 'night' else letter}"
     n = n * mult
     if n != int(n):
-        if unit == "year":
-            return f"P{int(n * 12)}M"
-        if unit == "month":
-            return f"P{int(n * 30)}D"
-        if unit == "day":
-            return f"PT{int(n * 24)}H"
-        if unit == "hour":
-            return f"PT{int(n * 60)}M"
+        # "2 1/2 years" P2Y6M, "5 1/2 hours" PT5H30M, "a minute and a half" PT1M30S
+        whole, frac = int(n), n - int(n)
+        sub = {"year": (12, "M", ""), "month": (30, "D", ""), "week": (7, "D", ""), "day": (24, "H", "T"),
+               "night": (24, "H", "T"), "hour": (60, "M", ""), "minute": (60, "S", "")}.get(unit)
+        if sub is None:
+            return f"{pre}{n:g}{letter}"
+        k, sub_letter, t = sub
         if unit == "week":
-            return f"P{int(n * 7)}D"
-        return f"{pre}{n:g}{letter}"
+            days = n * 7
+            if days == int(days):
+                return f"P{int(days)}D"
+            return f"P{int(days)}DT{round((days - int(days)) * 24)}H"
+        head = f"{pre}{whole}{letter}" if whole else pre
+        return f"{head}{t}{round(frac * k)}{sub_letter}"
     if unit == "decade" or unit in ("century", "centurie", "millennium", "millennia"):
         return f"P{int(n)}Y"
     return f"{pre}{int(n)}{letter}"
@@ -1455,7 +1499,8 @@ RULE_ORDER = {name: i for i, (name, _, _) in enumerate(RULES)}
 
 # ---------------------------------------------------------------------------- extraction
 
-def _candidates(text: str) -> Iterator[tuple[int, int, int, str, re.Match]]:
+def _candidates_full(text: str) -> Iterator[tuple[int, int, int, str, re.Match]]:
+    """Every rule's matches, by scanning the whole text with each pattern (the reference)."""
     for prio, (name, pat, _) in enumerate(RULES):
         for m in pat.finditer(text):
             s, e = m.span()
@@ -1464,8 +1509,494 @@ def _candidates(text: str) -> Iterator[tuple[int, int, int, str, re.Match]]:
             yield s, e, prio, name, m
 
 
+# Fast candidate search ---------------------------------------------------------------------
+#
+# Scanning a whole text with ~35 patterns is what costs: Python's regex engine tries each
+# pattern at every position. But every match of a rule contains one of a few trigger tokens
+# (a month name, a unit word, a four-digit year ...) at most B characters after its start,
+# B being the longest prefix the pattern allows before that token (single spaces; runs of
+# whitespace and long numbers are compensated for). So the triggers are found first, with
+# str.find, and each pattern is tried (``pattern.match``) only at the word starts that its
+# leading ``_B`` allows within B characters before one of its triggers, in text order and
+# skipping those inside its previous match: exactly what ``pattern.finditer`` would find.
+
+_MARGIN = 3
+_TRIGGERS: dict[str, tuple[tuple[str, int], ...]] = {
+    "iso": (("Y4", 0),), "slash": (("SLASH", 0),),   # exact: the match starts at the trigger
+    "md": (("MON_MD", 24),), "range_md": (("MON_D", 8),), "range_dm": (("MON_AFTER_DAY", 31),),
+    "month_year": (("MON_Y", 17),), "month": (("MON_FULL", 31),), "month_spelled_year": (("MON", 0),),
+    "year": (("Y4", 33),), "decade": (("Y4DEC", 10), ("APOS", 10), ("DECW", 19)),
+    "century": (("CENT", 15),), "century_w": (("CENT", 17),), "spelled_year": (("SPELL", 13),),
+    "quarter": (("QUNIT", 79),), "season": (("SEASON", 29),),
+    "today": (("TODAY", 23),), "today_s": (("TODAY", 0),), "part_of_day": (("PART", 18),),
+    "mid_day": (("MIDDAY", 0),), "clock": (("CLOCK", 18),), "clock_word": (("PART", 22),),
+    "weekday": (("WD", 22),), "holiday": (("DAYCAP", 35), ("YEARCAP", 16), ("HOL", 12), ("GOODFRI", 17)),
+    "rel_unit": (("U_REL", 33),), "ago": (("U_AGO", 43),), "ref": (("REF", 14),),
+    "recent_units": (("U_RECENT", 23),), "year_end": (("U_YEAREND", 22),), "this_year": (("U_THISYEAR", 29),),
+    "year_ago_adj": (("YEAR_AGO", 0),), "week_of": (("U_WEEKOF", 4),), "one_day": (("U_ONEDAY", 11),),
+    "duration": (("U_DUR", 73),), "bare_units": (("U_BARE", 8),), "set_adv": (("SET", 13),),
+}
+_EXACT = frozenset({"iso", "slash"})
+_KINDS = sorted({k for spec in _TRIGGERS.values() for k, _ in spec})
+_WSTART = re.compile(r"(?<![\w$£€.,/-])[\w']")   # where a pattern led by _B can start
+_WS_RUN = re.compile(r"[\s-]{2,}")
+_NON_ASCII_DIGIT = re.compile(r"[^\D0-9]")
+_MONTH_LITS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_FULL = frozenset("January February March April May June July August September October November December".split())
+_MONTH_FORMS = _MONTH_FULL | {m.upper() for m in _MONTH_FULL} | frozenset(
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split())
+_UNIT_LITS = ("second", "minute", "hour", "week", "month", "quarter", "year", "centur", "millenni", "day", "night")
+_UNIT_SING = frozenset("second minute hour day night week fortnight month quarter year decade century centurie "
+                       "millennium millennia".split())
+_UNIT_WORDS = _UNIT_SING | {w + "s" for w in _UNIT_SING}
+_UNIT_PLURAL = frozenset(w + "s" for w in _UNIT_SING)
+_REL_UNITS = frozenset("week weekend month year decade century quarter day fortnight".split())
+_BARE_UNITS = frozenset("years months weeks days hours minutes decades centuries".split())
+_SET_UNITS = frozenset("day week month year quarter hour minute night morning evening summer winter spring fall "
+                       "decade".split())
+_NUM_END = frozenset("a an half dozen hundred few couple of several some many zero one two three four five six seven "
+                     "eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
+                     "twenty thirty forty fifty sixty seventy eighty ninety".split())
+_DUR_MODS = frozenset("more additional consecutive straight full long whole successive".split())
+_AGO_NEXT = frozenset("ago earlier before later after hence from or".split())
+_REL_LAST = frozenset("last this next coming past previous current the same prior following that a each every "
+                      "per".split())
+_RECENT_PREV = frozenset("recent coming past last next ensuing previous following upcoming few several many "
+                         "of".split())
+_THIS_YEAR_PREV = frozenset("current full entire whole latest previous prior last fiscal calendar".split())
+_SET_PREV = frozenset("a per every each other few two three four five six seven eight nine ten twelve".split())
+_PART_PREV = frozenset("this last that the tomorrow yesterday".split())
+_REF_WORDS_FIRST = frozenset("now nowadays current currently present presently recently lately later past future "
+                             "soon term".split())
+_SET_LY = frozenset("daily weekly monthly quarterly annually yearly hourly nightly biweekly semiannually".split())
+_DECADE_WORDS = frozenset("twenties thirties forties fifties sixties seventies eighties nineties".split())
+_WEEKDAY_NAMES = ((3, "Monday"), (3, "Friday"), (3, "Sunday"), (4, "Tuesday"), (5, "Thursday"),
+                  (5, "Saturday"), (6, "Wednesday"))
+_Y4_HEADS = frozenset({"16", "17", "18", "19", "20"})
+
+
+def _find_triggers(text: str, low: str) -> dict[str, list[int]]:
+    """The positions of each kind of trigger token (unsorted). Each test below is one that
+    every match of the rules using that kind passes (a necessary condition), so no match
+    is lost; they only keep the patterns from being tried where they cannot match."""
+    K: dict[str, list] = {k: [] for k in _KINDS}
+    K["LONGNUM"] = []   # (start, end) of numbers of six digits or more
+    find = low.find
+    n = len(text)
+
+    def ws(i: int) -> bool:  # i starts a word
+        return i == 0 or not text[i - 1].isalpha()
+
+    def word_end(i: int) -> int:  # the end of the run of letters from i
+        while i < n and text[i].isalpha():
+            i += 1
+        return i
+
+    def prev_word(i: int) -> str:  # the word or number before i, across spaces and hyphens
+        j = i - 1
+        while j >= 0 and (text[j].isspace() or text[j] == "-"):
+            j -= 1
+        k = j
+        while k >= 0 and text[k].isalnum():
+            k -= 1
+        return low[k + 1:j + 1]
+
+    def next_word(i: int) -> str:  # the word after i, across spaces
+        while i < n and text[i].isspace():
+            i += 1
+        return low[i:word_end(i)]
+
+    def next_char(i: int, skip: str = "") -> str:  # the first character from i that is not a space (or in skip)
+        while i < n and (text[i].isspace() or text[i] in skip):
+            i += 1
+        return text[i] if i < n else ""
+
+    def day_number(w: str) -> bool:  # "13", "13th"
+        return w[:1].isdigit() and (w.isdigit() or w[-2:] in ("st", "nd", "rd", "th"))
+
+    mon_md, mon_d, mon_after = K["MON_MD"], K["MON_D"], K["MON_AFTER_DAY"]
+    for lit in _MONTH_LITS:
+        i = find(lit)
+        while i >= 0:
+            if text[i] in "JFMASOND":   # month names are capitalised in the patterns
+                e = word_end(i)
+                tok = text[i:e]
+                if tok in _MONTH_FORMS:
+                    K["MON"].append(i)
+                    nxt = next_char(e, ".")
+                    if nxt.isdigit():
+                        mon_d.append(i)
+                        mon_md.append(i)
+                    pw = prev_word(i)
+                    if day_number(pw) or pw == "of":
+                        mon_after.append(i)
+                        if not nxt.isdigit():
+                            mon_md.append(i)
+                    if tok in _MONTH_FULL and not next_char(e).isdigit():
+                        K["MON_FULL"].append(i)
+                    if tok[0] + tok[1:].lower() == tok:
+                        c = next_char(e + 1 if text.startswith(".", e) else e, ",")
+                        if c.isdigit() or c in "'oO":
+                            K["MON_Y"].append(i)
+            i = find(lit, i + 1)
+    i = find("decade")
+    while i >= 0:
+        _unit_hit(K, text, low, i, "decade", ws, word_end, prev_word, next_word)
+        i = find("decade", i + 1)
+    for lit in _UNIT_LITS:
+        i = find(lit)
+        while i >= 0:
+            _unit_hit(K, text, low, i, lit, ws, word_end, prev_word, next_word)
+            i = find(lit, i + 1)
+    clock, today, part, midday = K["CLOCK"], K["TODAY"], K["PART"], K["MIDDAY"]
+    i = find("noon")
+    while i >= 0:
+        if ws(i):
+            clock.append(i)
+            midday.append(i)
+        elif i >= 5 and low.startswith("after", i - 5):
+            k = i - 5
+            if ws(k) and prev_word(k) in _PART_PREV:
+                part.append(k)
+            if k >= 3 and low.startswith("mid", k - 3) and ws(k - 3):
+                midday.append(k - 3)
+            elif k >= 4 and low.startswith("mid", k - 4) and (text[k - 1].isspace() or text[k - 1] == "-") and ws(k - 4):
+                midday.append(k - 4)
+        i = find("noon", i + 1)
+    for lit in ("morning", "evening"):
+        i = find(lit)
+        while i >= 0:
+            if ws(i):
+                if prev_word(i) in _PART_PREV:
+                    part.append(i)
+                if lit == "morning" and i >= 4 and low.startswith("mid", i - 4) and (text[i - 1].isspace() or text[i - 1] == "-") and ws(i - 4):
+                    midday.append(i - 4)
+                if prev_word(i) in _SET_PREV:
+                    K["SET"].append(i)
+            elif lit == "morning" and i >= 3 and low.startswith("mid", i - 3) and ws(i - 3):
+                midday.append(i - 3)
+            i = find(lit, i + 1)
+    i = find("tomorrow")
+    while i >= 0:
+        if ws(i):
+            today.append(i)
+        i = find("tomorrow", i + 1)
+    for lit in _REF_WORDS_LITS:
+        i = find(lit)
+        while i >= 0:
+            if ws(i) and low[i:word_end(i)] in _REF_WORDS_FIRST:
+                K["REF"].append(i)
+            i = find(lit, i + 1)
+    for lit in ("half", "period"):
+        i = find(lit)
+        while i >= 0:
+            if ws(i) and word_end(i) == i + len(lit):
+                K["QUNIT"].append(i)
+            i = find(lit, i + 1)
+    for lit in ("nineteen", "eighteen", "thousand"):
+        i = find(lit)
+        while i >= 0:
+            if ws(i):
+                K["SPELL"].append(i)
+            i = find(lit, i + 1)
+    for lit in ("spring", "summer", "fall", "autumn", "winter"):
+        i = find(lit)
+        while i >= 0:
+            if ws(i):
+                w = low[i:word_end(i)]
+                if w == lit or w == lit + "s":
+                    K["SEASON"].append(i)
+                    if prev_word(i) in _SET_PREV or prev_word(i).isdigit():
+                        K["SET"].append(i)
+            i = find(lit, i + 1)
+    for lit in ("daily", "annual"):
+        i = find(lit)
+        while i >= 0:
+            k = i
+            while k > 0 and text[k - 1].isalpha():
+                k -= 1
+            if low[k:word_end(i)] in _SET_LY:
+                K["SET"].append(k)
+            i = find(lit, i + 1)
+    i = find("ties")
+    while i >= 0:
+        k = i
+        while k > 0 and text[k - 1].isalpha():
+            k -= 1
+        if low[k:i + 4] in _DECADE_WORDS:
+            K["DECW"].append(k)
+        i = find("ties", i + 1)
+    for lit in ("christmas", "halloween", "thanksgiving", "easter"):
+        i = find(lit)
+        while i >= 0:
+            if text[i].isupper():
+                K["HOL"].append(i)
+            i = find(lit, i + 1)
+    # numbers: four-digit years, clock times, 10/13/98, '90s
+    digits: list[int] = []
+    for c in "0123456789":
+        i = text.find(c)
+        while i >= 0:
+            digits.append(i)
+            i = text.find(c, i + 1)
+    if digits:
+        digits.sort()
+        runs = []
+        s = p = digits[0]
+        for d in digits[1:]:
+            if d != p + 1:
+                runs.append((s, p + 1))
+                s = d
+            p = d
+        runs.append((s, p + 1))
+        for s, e in runs:
+            c = text[e] if e < n else ""
+            if e - s > 5:
+                K["LONGNUM"].append((s, e))
+            if e - s >= 4 and text[s:s + 2] in _Y4_HEADS:
+                K["Y4"].append(s)
+                if e - s == 4 and text[s + 3] == "0" and c and c in "sS'":
+                    K["Y4DEC"].append(s)
+            if s and text[s - 1] == "'" and e - s == 2 and text[s + 1] == "0":
+                K["APOS"].append(s - 1)
+            if e - s <= 2 and c:
+                if c == "/":
+                    K["SLASH"].append(s)
+                if c == ":" and e + 1 < n and text[e + 1].isdigit():
+                    clock.append(s)   # 10:35
+                elif _ampm(text, e + 3 if c == "." and text[e + 1:e + 3].isdigit() else e):
+                    clock.append(s)   # 10 a.m., 10.35pm
+    return K
+
+
+def _ampm(text: str, j: int) -> bool:
+    """Whether "a.m." / "pm" (``\s*[ap]\.?\s?m\b``) starts at j."""
+    n = len(text)
+    while j < n and text[j].isspace():
+        j += 1
+    if j >= n or text[j] not in "aApP":
+        return False
+    j += 1
+    if j < n and text[j] == ".":
+        j += 1
+    if j < n and text[j].isspace():
+        j += 1
+    return j < n and text[j] in "mM" and (j + 1 >= n or not (text[j + 1].isalnum() or text[j + 1] == "_"))
+
+
+_REF_WORDS_LITS = ("now", "current", "present", "recent", "late", "past", "future", "soon", "term")
+
+
+def _unit_hit(K, text, low, i, lit, ws, word_end, prev_word, next_word) -> None:
+    """Sort one occurrence of a unit word ("year" ...) into the trigger kinds it can be."""
+    e = word_end(i)
+    start = ws(i)
+    w = low[i:e]
+    if lit == "day":
+        if i >= 2 and low.startswith("to", i - 2) and ws(i - 2):
+            K["TODAY"].append(i - 2)
+        elif i >= 6 and low.startswith("yester", i - 6) and ws(i - 6):
+            K["TODAY"].append(i - 6)
+        elif i >= 4 and low.startswith("some", i - 4) and ws(i - 4):
+            K["REF"].append(i - 4)   # someday
+        if i >= 3 and low.startswith("mid", i - 3) and ws(i - 3):
+            K["MIDDAY"].append(i - 3)
+        for k, name in _WEEKDAY_NAMES:
+            if i >= k and text.startswith(name, i - k):
+                K["WD"].append(i - k)
+                if name == "Friday" and prev_word(i - k) == "good":
+                    K["GOODFRI"].append(i - k)
+                break
+        if text[i] == "D":
+            K["DAYCAP"].append(i)
+        if start and w == "days" and prev_word(i) == "these":
+            K["REF"].append(i)
+    elif lit == "night":
+        if i >= 2 and low.startswith("to", i - 2) and ws(i - 2):
+            K["TODAY"].append(i - 2)
+        if i >= 3 and low.startswith("mid", i - 3) and ws(i - 3):
+            K["CLOCK"].append(i - 3)
+            K["MIDDAY"].append(i - 3)
+        if i >= 4 and low.startswith("over", i - 4) and ws(i - 4):
+            K["MIDDAY"].append(i - 4)
+        if start and w == "night" and prev_word(i) in _PART_PREV:
+            K["PART"].append(i)
+        if i >= 4 and low.startswith("fort", i - 4) and ws(i - 4):
+            start, i, w = True, i - 4, low[i - 4:e]
+    elif lit == "year" and text[i] == "Y":
+        K["YEARCAP"].append(i)
+    if w in _SET_LY:
+        k = i
+        while k > 0 and text[k - 1].isalpha():
+            k -= 1
+        K["SET"].append(k)
+    if not start:
+        return
+    if lit == "year":
+        j = i + 5 if low.startswith("-", i + 4) else i + 4
+        if low.startswith("ago", j) or low.startswith("earlier", j):
+            K["YEAR_AGO"].append(i)
+    if lit == "quarter" and w == "quarter":
+        K["QUNIT"].append(i)
+    if lit == "centur" and w == "century":
+        K["CENT"].append(i)
+    if w not in _UNIT_WORDS and w != "weekend":
+        return
+    pw = prev_word(i)
+    if w in _SET_UNITS or (w[:-1] in _SET_UNITS and w[-1] == "s"):
+        if pw in _SET_PREV or pw.isdigit():
+            K["SET"].append(i)
+    if w == "weekend" or w in _REL_UNITS:
+        if pw in _REL_LAST:
+            K["U_REL"].append(i)
+        if w == "year":
+            if pw in _THIS_YEAR_PREV:
+                K["U_THISYEAR"].append(i)
+            if pw == "the" or next_word_skip(text, low, e) == "end" or low.startswith("'s", e):
+                K["U_YEAREND"].append(i)
+        elif w == "week" and pw == "the":
+            K["U_WEEKOF"].append(i)
+        elif w == "day" and pw in ("one", "some"):
+            K["U_ONEDAY"].append(i)
+    if w == "weekend":
+        return
+    num = pw in _NUM_END or pw[-1:].isdigit()
+    if num or pw in _DUR_MODS:
+        K["U_DUR"].append(i)
+    if num and next_word(e) in _AGO_NEXT:
+        K["U_AGO"].append(i)
+    if w in _UNIT_PLURAL:
+        if pw in _RECENT_PREV:
+            K["U_RECENT"].append(i)
+        if w in _BARE_UNITS:
+            K["U_BARE"].append(i)
+
+
+def next_word_skip(text: str, low: str, i: int) -> str:
+    """The word after i, across spaces and hyphens."""
+    n = len(text)
+    while i < n and (text[i].isspace() or text[i] == "-"):
+        i += 1
+    j = i
+    while j < n and text[j].isalpha():
+        j += 1
+    return low[i:j]
+
+
+def _low_safe(text: str, low: str) -> bool:
+    """Whether matching the lower-cased text case-sensitively is matching the text
+    case-insensitively: not with letters that lower() lengthens, nor "ı" and "ſ" (which
+    IGNORECASE matches to "i" and "s")."""
+    return text.isascii() or (len(low) == len(text) and "\u0131" not in text and "\u017f" not in text)
+
+
+def _candidates(text: str, low: str | None = None) -> list[tuple[int, int, int, str, re.Match]]:
+    """Every rule's matches (start, end, rule priority, rule name, match), as
+    ``_candidates_full`` finds them, without scanning the text with every pattern."""
+    if low is None:
+        low = text.lower()
+    if not text.isascii() and (not _low_safe(text, low) or _NON_ASCII_DIGIT.search(text)):
+        return list(_candidates_full(text))  # case folding or digits the trigger search misses
+    trig = _find_triggers(text, low)
+
+    long_nums = trig.pop("LONGNUM")
+
+    def back(t: int, b: int) -> int:
+        """The window start: b characters before t, more when runs of spaces or hyphens or
+        long numbers (which the patterns' single-space lengths do not count) lie there."""
+        extra = 0
+        while True:
+            a = t - b - extra
+            if a < 0:
+                a = 0
+            new = 0
+            seg = text[a:t]
+            if not seg.isprintable() or "  " in seg or "--" in seg or "- " in seg or " -" in seg:
+                for m in _WS_RUN.finditer(text, a, t):
+                    new += m.end() - m.start()
+            for s, e in long_nums:
+                if s < t and e > a:
+                    new += e - s
+            if new <= extra:
+                break
+            extra = new
+        while a > 0 and (text[a - 1].isdigit() or text[a - 1] == "."):
+            a -= 1
+        return a
+
+    plans = []
+    union = []
+    for prio, (name, pat, _) in enumerate(RULES):
+        spec = _TRIGGERS[name]
+        if name in _EXACT:
+            anchors = sorted({t for kind, _ in spec for t in trig[kind]})
+            if anchors:
+                plans.append((prio, name, pat, None, anchors))
+            continue
+        wins = sorted((back(t, b + _MARGIN), t) for kind, b in spec for t in trig[kind])
+        if not wins:
+            continue
+        merged = [list(wins[0])]
+        for a, t in wins[1:]:
+            if a <= merged[-1][1] + 1:
+                if t > merged[-1][1]:
+                    merged[-1][1] = t
+            else:
+                merged.append([a, t])
+        plans.append((prio, name, pat, merged, None))
+        union.extend(merged)
+    starts: list[int] = []
+    if union:
+        union.sort()
+        cur_a, cur_b = union[0]
+        spans = []
+        for a, b in union[1:]:
+            if a <= cur_b + 1:
+                if b > cur_b:
+                    cur_b = b
+            else:
+                spans.append((cur_a, cur_b))
+                cur_a, cur_b = a, b
+        spans.append((cur_a, cur_b))
+        for a, b in spans:
+            starts.extend(m.start() for m in _WSTART.finditer(text, a, b + 1))
+    out = []
+    bisect_left = bisect.bisect_left
+    nstarts = len(starts)
+    for prio, name, pat, merged, anchors in plans:
+        match = pat.match
+        last = -1
+        if anchors is not None:
+            for p in anchors:
+                if p < last:
+                    continue
+                m = match(text, p)
+                if m and m.end() > p:
+                    out.append((p, m.end(), prio, name, m))
+                    last = m.end()
+            continue
+        for a, b in merged:
+            k = bisect_left(starts, a if a > last else last)
+            while k < nstarts:
+                p = starts[k]
+                if p > b:
+                    break
+                k += 1
+                m = match(text, p)
+                if m:
+                    e = m.end()
+                    if e > p:
+                        out.append((p, e, prio, name, m))
+                        last = e
+                        k = bisect_left(starts, e, k)
+    return out
+
+
 _FN = {name: fn for name, _, fn in RULES}
-_STRIP_LEAD = re.compile(r"^(?:(?:on|in|at|by|since|until|till|from|during|for|between|about|around|of|to|over)\s+)+", re.I)
+# leading prepositions are not part of a TIMEX3 extent; modifiers are (its mod attribute):
+# "at least two years", "about 1990", "around 7:15 p.m.", "over a week" (but "over the weekend")
+_STRIP_LEAD = re.compile(r"^(?:(?:on|in|at(?!\s+(?:least|most)\b)|by|since|until|till|from|during|for|between|of|to"
+                         r"|over(?=\s+(?:the|this|that|these|those|its|his|her|their|our|my|your|recent|last|past|next|coming)\b))\s+)+", re.I)
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
@@ -1484,7 +2015,8 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 def extract(text: str, dct: date | None) -> list[Hit]:
     """All temporal expressions of ``text``, TIMEX3 types and values, non-overlapping, in order."""
-    cands = sorted(_candidates(text), key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+    low = text.lower()
+    cands = sorted(_candidates(text, low), key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
     chosen: list[tuple[int, int, int, str, re.Match]] = []
     occupied = bytearray(len(text) + 1)
     for c in cands:
@@ -1495,7 +2027,8 @@ def extract(text: str, dct: date | None) -> list[Hit]:
         chosen.append(c)
     chosen.sort(key=lambda c: c[0])
     doc = _Doc(text, dct)
-    doc.sentence_starts = [0] + [m.end() for m in _SENT_END.finditer(text)]
+    if _low_safe(text, low):
+        doc.low = low
     hits: list[Hit] = []
     for s, e, prio, name, m in chosen:
         try:
@@ -1551,22 +2084,29 @@ def _days(h: Hit, dct: date | None, anchored: int) -> None:
         h.anchored = (dct - timedelta(days=anchored), dct)
 
 
+_NOTE_Q = re.compile(r"(\d{4})-Q([1-4])")
+_NOTE_ORD = re.compile(r"(?i)(?:first|second|third|fourth|[1-4](?:st|nd|rd|th))")
+_NOTE_YM = re.compile(r"(\d{4})(?:-(\d{2})(?!\d))?")
+_NOTE_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NOTE_YORM = re.compile(r"\d{4}(?:-\d{2})?")
+
+
 def _note(doc: _Doc, h: Hit, rule_name: str) -> None:
     """Update the document's running references after a hit."""
     v = h.value
-    mq = re.fullmatch(r"(\d{4})-Q([1-4])", v)
+    mq = _NOTE_Q.fullmatch(v)
     if mq and h.type == "DATE":
-        if doc.quarter is None or rule_name == "quarter" and re.search(r"(?i)(?:first|second|third|fourth|[1-4](?:st|nd|rd|th))", doc.text[h.start:h.end]):
+        if doc.quarter is None or rule_name == "quarter" and _NOTE_ORD.search(doc.text, h.start, h.end):
             doc.quarter = (int(mq[1]), int(mq[2]))
         doc.quarter_pos = h.start
-    my = re.match(r"(\d{4})(?:-(\d{2})(?!\d))?", v)
+    my = _NOTE_YM.match(v)
     if my and h.type in ("DATE", "TIME") and h.rule not in ("today", "weekday", "ref"):
         doc.last_year = int(my[1])
         doc.last_month = (int(my[1]), int(my[2])) if my[2] and not v[5:6] in "QWHSF" else doc.last_month
-    if h.type in ("DATE", "TIME") and re.match(r"\d{4}-\d{2}-\d{2}", v) and h.rule != "today":
+    if h.type in ("DATE", "TIME") and _NOTE_DAY.match(v) and h.rule != "today":
         doc.last_date = date.fromisoformat(v[:10])
         doc.last_gran = "day"
-    elif h.type == "DATE" and re.fullmatch(r"\d{4}(?:-\d{2})?", v):
+    elif h.type == "DATE" and _NOTE_YORM.fullmatch(v):
         doc.last_gran = "month" if "-" in v else "year"
 
 

@@ -149,6 +149,8 @@ def _joins(gap: str) -> bool:
 
 def _region_tail(text: str, end: int) -> int:
     """Extend a span over a following lowercase region word ("Kursk region")."""
+    if text[end:end + 1] != " " or not text[end + 1:end + 2].islower():
+        return end
     m = re.match(r" ([a-z]+)\b", text[end:end + 16])
     if m and m.group(1) in _REGION_WORDS:
         return end + m.end()
@@ -181,6 +183,8 @@ def _subspans(text: str, run: _Run, max_words: int = 6):
 
 
 def _strip_possessive(text: str, s: int, e: int) -> int:
+    if e <= s or text[e - 1] not in "s’'":
+        return e
     for suffix in ("’s", "'s", "’", "'"):
         if text[s:e].endswith(suffix) and e - len(suffix) > s:
             return e - len(suffix)
@@ -476,7 +480,7 @@ def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found, modifi
         if not any(c.kind == "country" for c in cands) and not dotted:
             return False
     # Demonyms and adjectives of nationality ("Canadian", "German") name people, not places.
-    if " " not in key and top.kind not in ("country", "region") and (key in _DEMONYMS or _DEMONYM.match(surface)):
+    if " " not in key and top.kind not in ("country", "region", "water") and (key in _DEMONYMS or _DEMONYM.match(surface)):
         if not any(c.name.lower() == surface.lower() and c.population > 100_000 for c in cands):
             return False
     # A common word written in lowercase elsewhere in the same text ("close", "Just").
@@ -524,13 +528,24 @@ def _modifier_ok(text: str, s: int, e: int, key: str, cands, rest: str) -> bool:
     return top.population >= 5_000 or (top.kind != "city" and top.source == "curated")
 
 
+_CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+             "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+# Words after a place that make an institution or a feature of it, not a person's surname.
+_NAME_HEADS = {"council", "school", "schools", "university", "college", "department", "board", "commission",
+               "hospital", "high", "middle", "elementary", "public", "area", "fire", "library", "museum",
+               "club", "church", "center", "centre", "community", "regional", "memorial", "herald", "times",
+               "news", "daily", "journal", "tribune", "gazette", "press", "bureau", "agency", "national",
+               "international", "house", "senate", "valley", "street", "road", "avenue", "bridge", "zoo",
+               "county", "city", "town", "village", "township", "square", "market", "mall", "bank", "post"}
+
+
 def _person_run(rest: str) -> bool:
     """True if the capitalised words after a given name look like a surname, not a type or
     institution word ("Smith", not "County", "Police", "Valley")."""
     words = rest.split()
     nxt = name_key(words[0]) if words else ""
-    return bool(nxt) and len(words) <= 2 and nxt not in _PLACE_HEADS and nxt not in _QUALIFIED \
-        and nxt not in _NEVER and nxt not in common_words()
+    return bool(nxt) and len(words) <= 2 and nxt.isalpha() and nxt not in _PLACE_HEADS \
+        and nxt not in _QUALIFIED and nxt not in _CALENDAR and nxt not in _NAME_HEADS
 
 
 def before_nonempty(text: str, run_start: int, s: int) -> bool:

@@ -376,8 +376,6 @@ class _Resources(HTMLParser):
             elif tag in self._TAGS and k in self._ATTRS:
                 if tag == "meta" and k == "content" and not re.search(r"url=", v, re.I):
                     continue
-                if tag == "a":
-                    continue
                 self._check_url(v, f"<{tag} {k}>")
 
     def handle_endtag(self, tag):

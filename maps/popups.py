@@ -121,6 +121,20 @@ def _term_key(term: str) -> str | None:
     return folded
 
 
+def _literal_spans(sentence: str, lower: str, term: str) -> list[tuple[int, int]]:
+    """Whole-word, case-insensitive occurrences of ``term`` in ``sentence`` (``lower`` is its
+    lower-case form, of the same length)."""
+    spans = []
+    n, k = len(lower), len(term)
+    at = lower.find(term)
+    while at >= 0:
+        end = at + k
+        if (at == 0 or not lower[at - 1].isalnum()) and (end == n or not lower[end].isalnum()):
+            spans.append((at, end))
+        at = lower.find(term, at + 1)
+    return spans
+
+
 def highlight(sentence: str, terms: Iterable[str]) -> str:
     """``sentence`` as escaped HTML with ``<mark>`` around each occurrence of a term.
 
@@ -129,19 +143,31 @@ def highlight(sentence: str, terms: Iterable[str]) -> str:
     The text is escaped piece by piece, so nothing in it can become markup.
     """
     sentence = str(sentence)
-    keys = [k for k in dict.fromkeys(_term_key(str(t)) for t in terms if t) if k]
-    if not keys or not sentence:
+    terms = [t for t in dict.fromkeys(" ".join(str(t).split()) for t in terms if t) if len(t) >= 2]
+    if not terms or not sentence:
         return esc(sentence)
-    folded, index = _fold(sentence)
-    n = len(folded)
-    spans = []
-    for key in keys:
-        at = folded.find(key)
-        while at >= 0:
-            end = at + len(key)
-            if (at == 0 or folded[at - 1] not in _WORD) and (end == n or folded[end] not in _WORD):
-                spans.append((index[at], index[end - 1] + 1))
-            at = folded.find(key, at + 1)
+    spans: list[tuple[int, int]] = []
+    rest = terms
+    lower = sentence.lower()
+    if len(lower) == len(sentence):  # fast path: the term as written (any case)
+        rest = []
+        for t in terms:
+            found = _literal_spans(sentence, lower, t.lower())
+            if found:
+                spans += found
+            elif not (t.isascii() and sentence.isascii()):
+                rest.append(t)  # may still match without diacritics or in another script
+    keys = [k for k in dict.fromkeys(_term_key(t) for t in rest) if k]
+    if keys:
+        folded, index = _fold(sentence)
+        n = len(folded)
+        for key in keys:
+            at = folded.find(key)
+            while at >= 0:
+                end = at + len(key)
+                if (at == 0 or folded[at - 1] not in _WORD) and (end == n or folded[end] not in _WORD):
+                    spans.append((index[at], index[end - 1] + 1))
+                at = folded.find(key, at + 1)
     if not spans:
         return esc(sentence)
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))

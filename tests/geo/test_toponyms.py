@@ -51,3 +51,36 @@ def test_offsets_point_into_text(fake_gazetteer):
     text = "Ships reached Portgrad."
     (span,) = recognise(text, fake_gazetteer)
     assert text[span.start:span.end] == "Portgrad"
+
+
+def test_demonyms_only_when_asked(fake_gazetteer):
+    text = "North Korean and Russian troops left Portgrad."
+    assert surfaces(text, fake_gazetteer) == ["Portgrad"]
+    spans = recognise(text, fake_gazetteer, demonyms=True)
+    dem = {s.surface: s for s in spans if s.demonym}
+    assert set(dem) == {"North Korean", "Russian"}
+    assert dem["North Korean"].candidates[0].id == "t:korea-n" and dem["Russian"].candidates[0].id == "t:russia"
+
+
+def test_demonym_not_a_language_or_a_person(fake_gazetteer):
+    spans = recognise("She spoke only Russian. Monica Russian said so.", fake_gazetteer, demonyms=True,
+                      modifiers=True)
+    assert [s.surface for s in spans if s.demonym] == []
+
+
+def test_key_variants_for_given_spans():
+    from geo.toponyms import key_variants
+
+    assert key_variants("St. Petersburg")[:2] == ["st petersburg", "saint petersburg"]
+    assert "laurel county" in key_variants("Laurel Co.")
+    assert key_variants("the Kursk region")[:2] == ["the kursk region", "kursk region"]
+
+
+def test_spans_for_given_offsets(fake_gazetteer):
+    from geo.toponyms import spans_for
+
+    text = "Russian ships reached Portgrad and Nowhere."
+    spans = spans_for(text, [(0, 7), (22, 30), (35, 42)], fake_gazetteer)
+    assert spans[0].demonym and spans[0].candidates[0].id == "t:russia"
+    assert spans[1].candidates[0].id == "t:portcity"
+    assert spans[2].candidates == ()

@@ -2,7 +2,8 @@
 
 PyQGIS is Debian's ``python3-qgis`` for the system interpreter (/usr/bin/python3), not the
 venv's, so the check runs there in a subprocess, headless (QT_QPA_PLATFORM=offscreen). CI
-installs the package (.ci/run); where it is missing the tests are skipped.
+installs the package (.ci/run); where it is missing the tests are skipped, except in CI
+(``CI`` set), where a missing PyQGIS is a failure: CI must not pass by skipping.
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ def _have_pyqgis() -> bool:
     return res.returncode == 0
 
 
+if os.environ.get("CI") and not _have_pyqgis():
+    raise RuntimeError("PyQGIS (Debian python3-qgis) is missing in CI: .ci/run must install it")
 pytestmark = pytest.mark.skipif(not _have_pyqgis(), reason="PyQGIS (Debian python3-qgis) not installed")
 
 
