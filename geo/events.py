@@ -63,7 +63,7 @@ _COVER = re.compile(
     re.I,
 )
 _RELATIVE = re.compile(r",\s+(?:where|which|who|whom|whose|after which|since when)\b", re.I)
-_ANAPHOR = re.compile(r"\b(they|them|those|these|it|the (?:troops|soldiers|forces|personnel|units?|fighters))\b", re.I)
+_ANAPHOR = re.compile(r"\b(they|them|those|these|it|the (?:troops|soldiers|forces|personnel|units?|fighters|refugees|migrants|ships?|vessels?|group|people|families))\b", re.I)
 _ROUTE_WAY = re.compile(r"^\s*[-–—]\s*$")
 _WAY_WORD = re.compile(r"^\s*(highway|motorway|road|freeway|expressway|railway|rail line|railroad|route|corridor|border crossing)\b", re.I)
 _MODES = [
@@ -263,7 +263,7 @@ def extract_events(
             # "re-route vessels around the Cape of Good Hope": the way is where they are sent
             dests = [(i, m) for i, m in in_sent if roles.get(i) == "via"]
         relation = _relation(triggers, bool(origins), any(roles.get(i) == "presence" for i, _ in dests))
-        rel = _RELATIVE.search(sent.text, triggers[-1].end())
+        rel = _RELATIVE.search(sent.text, triggers[0].end())
         if rel:  # "left camps in Bangladesh, where 700,000 had fled in August 2017": not this claim's date
             stimex = [t for t in stimex if t.start < sent.start + rel.start()]
         start, end, prec = _dates(stimex, doc.published, text)
@@ -291,10 +291,11 @@ def extract_events(
         mode = _mode(sent.text, neighbour if relation == "move" else "")
         count = _count(sent.text)
         prior = tuple(m.place for _, m in origins)
+        anaphoric = bool(_ANAPHOR.search(sent.text[: triggers[0].start()]))
         for group in _sequence_groups(text, dests) or [[]]:
             events.append(Event(
                 doc.id, prior, tuple(m.place for _, m in group), relation if not prior or relation != "station" else "move",
-                status, start, end, prec, mode, actor, count, evidence, origin_country,
+                status, start, end, prec, mode, actor, count, evidence, origin_country, anaphoric,
             ))
             prior = tuple(m.place for _, m in group)
             relation = "move"

@@ -114,6 +114,7 @@ class Event:
     count: int | None = None
     evidence: tuple[Evidence, ...] = ()
     actor_origin: Place | None = None  # the actor's country ("Russian troops"), a fallback origin
+    anaphoric: bool = False  # its subject refers back ("most of them left ..."): continues the story
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,7 +125,11 @@ def build_route(
     last_date: date | None = None
     transits: list[_LegDraft] = []
     lone: list[Place] = []  # origins of one-ended movements ("withdrew from Kherson")
+    current_doc, seen_current, prev_doc = None, current, None
     for k, ev in enumerate(events):
+        if current is not seen_current:  # the previous event moved the story: remember whose it was
+            current_doc, seen_current = prev_doc, current
+        prev_doc = ev.document
         when_end = ev.end or ev.start or published.get(ev.document)
         if not current and not ev.origins and ev.relation != "transit":
             # A story that opens at its destinations: link them from the first origin it reports.
@@ -165,7 +169,7 @@ def build_route(
                 current = list(fine_dests)
             elif targets:
                 current = list(targets)
-            elif current and not any(o.id in visited for o in ev.origins):
+            elif current and ev.anaphoric and ev.document == current_doc and not any(o.id in visited for o in ev.origins):
                 # "Most of them left camps in Bangladesh": where the travellers at the current
                 # stops came from, told after their arrival.
                 for o in ev.origins:
