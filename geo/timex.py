@@ -27,6 +27,14 @@ spans; the longest non-overlapping candidates win; then, in text order, each is 
 against the publication date (the document creation time, DCT), the tense of its clause
 (past -> the last such day or month, future -> the next one) and the document's running
 reference (the quarter being reported on, for "the latest quarter" or "a year earlier").
+When a rule turns its span down, the other candidates within it get their turn.
+
+Speed: the candidates are not found by running every pattern over the whole text (most of
+the time went there) but by finding trigger words first (month names, unit words, years ...,
+with str.find) and trying each pattern only at the word starts just before its triggers;
+``_candidates`` finds exactly what ``_candidates_full`` (the plain scan) finds, which
+``bench/bench_timex.py --check-fast`` and the tests check. A new rule needs its entry in
+``_TRIGGERS``.
 """
 
 from __future__ import annotations
@@ -34,7 +42,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Iterator
 
@@ -376,7 +384,7 @@ class _Doc:
         sentence ("said Friday" past, "will meet on Friday" future), else the first one after it."""
         s, e = self.sentence_bounds(start)
         s = max(s, start - 150)
-        e = min(e, end + 60)
+        e = min(e, end + _AFTER)
         if _UNTIL.search(self.text, max(s, start - 12), start):
             return 1  # "postponed until Tuesday", "extended its deadline until 9 a.m. Tuesday"
         best = None
@@ -412,6 +420,9 @@ class _Doc:
 
 # ----------------------------------------------------------------------- normalisers
 
+_AFTER = 60
+PAST_UNIT_AS_DATE = True
+_CLOCK_REF_DAYS = 8   # a clock time without a date is on the last date named, when it is this close to the DCT
 MONTH_TENSE_PENALTY = 2   # months: how much farther a month may be on the side its clause's tense points to
 DAY_TENSE_PENALTY = 90    # days: the same for a month and day
 
@@ -542,7 +553,7 @@ def _full_date(y, mo, d) -> tuple[str, str] | None:
     return ("DATE", dd.isoformat()) if dd else None
 
 
-_TIME_OF_DAY = (r"(?:(?P<hh>[01]?\d|2[0-3])(?:[:.](?P<mm>[0-5]\d))?\s*(?P<ampm>a\.?\s?m\b\.?|p\.?\s?m\b\.?)"
+_TIME_OF_DAY = (r"(?:(?P<hh>[01]?\d|2[0-3])(?:[:.](?P<mm>[0-5]\d))?\s*(?P<ampm>[ap]\.\s?m\b\.?|[ap]\s?m\b)"
                 r"|(?P<hh2>[01]?\d|2[0-3]):(?P<mm2>[0-5]\d)(?!\d)|(?P<noon>noon|midnight))"
                 r"(?:\s+(?:(?-i:[ECMP][SD]T|GMT|UTC)|local\s+time|(?-i:[A-Z]{3,4})\b))?")
 
@@ -803,6 +814,19 @@ def _spelled(m, doc):
       rf"(?:(?P<ord>{_ORD})[\s-]+)?(?P<unit>quarter|half|period)(?:\s+of\s+(?:(?P<y2>{_YEAR})|(?P<ty>this|last|next)\s+year|the\s+(?P<py>previous|prior)\s+year|fiscal\s+(?P<y3>{_YEAR})))?"
       rf"(?:\s+(?P<ly>a\s+year\s+(?:ago|earlier)|of\s+last\s+year|last\s+year))?\b(?!-)(?P<s>s)?")
 def _quarter_rule(m, doc):
+    res = _quarter_value(m, doc)
+    the = (m["the"] or "").lower()
+    if res and res[0] == "DATE" and not m["yp"] and (
+            the in ("its", "a") or (the in ("the", "that") and m["ord"] and m.group(0)[m.end("ord") - m.start():m.start("unit") - m.start()] == "-")):
+        # "its third quarter", "a third-quarter loss", "the third-quarter loss": the determiner is the noun's
+        s = m.end("the")
+        while doc.text[s].isspace():
+            s += 1
+        return [(res[0], res[1], s, m.end())]
+    return res
+
+
+def _quarter_value(m, doc):
     unit = m["unit"].lower()
     ordw = (m["ord"] or "").lower()
     the = (m["the"] or "").lower()
@@ -1038,7 +1062,7 @@ def _clock_rule(m, doc):
             d = doc.dct + timedelta(days={"yesterday": -1, "today": 0, "tomorrow": 1}[wd]) if doc.dct else None
         else:
             d = _weekday_date(doc, WEEKDAYS[wd], m.start(), m.end())
-    elif doc.last_date and doc.dct and doc.last_date != doc.dct and abs((doc.last_date - doc.dct).days) < 8:
+    elif doc.last_date and doc.dct and doc.last_date != doc.dct and abs((doc.last_date - doc.dct).days) < _CLOCK_REF_DAYS:
         d = doc.last_date
     if d is None:
         return ("TIME", "XXXX-XX-XX" + c)
@@ -1059,9 +1083,15 @@ def _clock_word(m, doc):
     return ("TIME", f"{d.isoformat()}T{hh:02d}:00")
 
 
+_WEEKDAY_TITLE = re.compile(r"\s+(?-i:Times|Telegraph|Express|Mirror|Herald|Post|Star|Mail|Tribune|Independent|Observer"
+                            r"|Journal|Globe|Age|Sun|People|Business|Review|Magazine|Night\s+Live|Night\s+Football)\b")
+
+
 @rule("weekday", _B + r"(?:(?P<mod>early|late|earlier|later)\s+)?(?:(?P<rel>last|this|next|this\s+past|this\s+coming|coming|past|previous|the\s+previous|the\s+following|the\s+next|that|on|every|each)\s+)?"
       r"(?P<w>" + _WD + r")(?P<pl>s)?\b(?:'s)?(?:\s+(?P<part>morning|afternoon|evening|night)(?P<pl2>s)?\b)?")
 def _weekday(m, doc):
+    if not m["part"] and not m["pl"] and _WEEKDAY_TITLE.match(doc.text, m.end()):
+        return None  # a title: "The Sunday Times", "Saturday Night Live"
     wd = WEEKDAYS[m["w"].lower()]
     rel = (m["rel"] or "").lower()
     part = m["part"].lower() if m["part"] else None
@@ -1081,6 +1111,8 @@ def _weekday(m, doc):
         if doc.dct is None:
             return ("DATE", f"XXXX-WXX-{wd + 1}")
         d = _weekday_date(doc, wd, m.start(), m.end(), rel if rel != "on" else None)
+    if part:
+        return ("TIME", f"{d.isoformat()}T{PARTS_OF_DAY[part]}")   # "Friday night": 1998-02-06TNI
     return ("DATE", d.isoformat())
 
 
@@ -1173,6 +1205,12 @@ def _rel_unit(m, doc):
             return None
         if unit == "weekend":
             return ("DURATION", "P2D", ("ANCHOR", 2))
+        if PAST_UNIT_AS_DATE and dct is not None and unit in ("week", "month", "year", "decade", "quarter"):
+            # TimeBank: "the past year" is the year before (DATE), like "last year"; routes still
+            # get the days up to the publication date (ANCHOR)
+            r = _this_unit(doc, m, unit, 1 if rel in ("the coming", "the next") else -1, "")
+            if r:
+                return (r[0], r[1], ("ANCHOR", _UNIT_DAYS.get(unit, 0)))
         return ("DURATION", _duration(1, unit), ("ANCHOR", _UNIT_DAYS.get(unit, 0)))
     if rel in ("the following", "the previous", "the prior", "that") and unit in ("year", "month", "week") and not m["ago"]:
         if rel == "that" or doc.last_gran in ("year", "month", "day") or unit != "year":
@@ -1285,7 +1323,8 @@ def _ago(doc: _Doc, m, n: float | None, unit: str, sign: int):
 
 
 # "three weeks ago", "a year earlier", "two days later", "nearly four years ago"
-@rule("ago", _B + _APPROX + r"?(?P<n>" + _NUM + r")\s+(?P<unit>" + _UNIT + r")s?\s+(?:or\s+so\s+)?(?P<ago>ago|earlier|before|later|after|hence|from\s+now)\b(?!\s+(?:the|a|an|his|her|their|its|he|she|they|it|that|this|I|we)\b)")
+@rule("ago", _B + _APPROX + r"?(?P<n>" + _NUM + r")\s+(?P<unit>" + _UNIT + r")s?\s+(?:or\s+so\s+)?(?P<ago>ago|earlier|before|later|after|hence|from\s+now)\b"
+      r"(?:(?<=ago)|(?!\s+(?:the|a|an|his|her|their|its|he|she|they|it|that|this|I|we)\b))")
 def _ago_rule(m, doc):
     unit = _unit_key(m["unit"])
     if unit == "centurie":
@@ -1423,8 +1462,16 @@ def _one_day(m, doc):
 
 # Durations -----------------------------------------------------------------------------
 
+_VERB_BEFORE = re.compile(r"\b(?:will|would|could|may|might|can|should|must|to|not|n't|did|does|do)\s+$", re.I)
+# a quantity just before "a year": a rate ("$2 million a year", "700 seats a week", "hundreds of interviews a day")
+_RATE_BEFORE = re.compile(r"(?:\d|\b(?:million|billion|trillion|thousand|hundred|dozens?|hundreds|thousands|millions|one|two|three|four"
+                          r"|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)s?)"
+                          r"(?:\s+(?!(?:in|within|for|over|after|before|about|nearly|almost|than)\b)[A-Za-z]+){0,2}\s+$", re.I)
+
+
 @rule("duration", _B + r"(?:(?P<the>the|this|that)\s+)?(?:(?P<rel>past|last|next|previous|first|final|coming|latest|following|ensuing|same|remaining|full|entire|whole|initial|additional|other|recent)\s+)?" + _APPROX + r"?"
-      r"(?P<n>" + _NUM + r")(?:\s+(?:more|additional|consecutive|straight|full|long|whole|successive))?(?P<sep>\s+|\s*-\s*)(?P<unit>" + _UNIT + r")(?P<pl>s)?\b(?P<old>[\s-]+old)?")
+      r"(?P<n>" + _NUM + r")(?:\s+(?:more|additional|consecutive|straight|full|long|whole|successive))?(?P<sep>\s+|\s*-\s*)(?P<unit>" + _UNIT + r")(?P<pl>s)?\b"
+      r"(?P<half>\s+and\s+a\s+half\b)?(?P<old>[\s-]+old\b)?")
 def _duration_rule(m, doc):
     unit = _unit_key(m["unit"])
     if unit == "centurie":
@@ -1432,6 +1479,13 @@ def _duration_rule(m, doc):
     ntok = m["n"].lower()
     n = number(ntok)
     the = (m["the"] or "").lower()
+    if m["old"]:
+        return None  # an age ("a 6-year-old", "52 years old"): TimeBank leaves them out
+    if unit == "quarter" and ((ntok in ("a", "an", "one", "three") and re.match(r"\s+of\b", doc.text[m.end():m.end() + 4]))
+                              or (m["pl"] and "-" in m["sep"])):
+        return None  # a fraction: "three-quarters of its food", "more than a quarter of"
+    if m["half"] and n is not None:
+        n += 0.5   # "a year and a half"
     if ntok in ("a", "an") and the:
         return None
     if ntok in ("some",) and not m["pl"]:
@@ -1442,15 +1496,29 @@ def _duration_rule(m, doc):
     if ntok in ("a", "an") and re.match(r"\s*(?:earlier|ago|later|before|after)\b", after, re.I):
         return None
     before = doc.text[max(0, m.start() - 12):m.start()]
-    if ntok in ("a", "an") and not the and re.search(r"\b(?:times?|twice|once|per|each)\s+$", before, re.I):
-        return ("SET", _duration(1, unit))
+    if ntok in ("a", "an") and not the and (re.search(r"\b(?:times?|twice|once|per|each)\s+$", before, re.I)
+                                            or _RATE_BEFORE.search(doc.text, max(0, m.start() - 40), m.start())):
+        return ("SET", _duration(1, unit))   # "twice a week", "$500 million a year", "24 hours a day"
     if unit == "second" and ntok in ("a", "an"):
         return None
     if unit == "quarter" and (n is None or n < 1) and not m["pl"]:
         return None
     if unit == "night" and not m["pl"]:
         return None
-    return ("DURATION", _duration(n, unit))
+    value = _duration(n, unit)
+    if (m["rel"] or "").lower() == "last" and not the and _VERB_BEFORE.search(before):
+        # "likely to last over a week": the verb "last"
+        s = m.end("rel")
+        while doc.text[s].isspace():
+            s += 1
+        return [("DURATION", value, s, m.end())]
+    if the and not m["rel"] and not m["pl"]:
+        # an adjective ("the eight-year war", "the two day rally"): the determiner is the noun's
+        s = m.end("the")
+        while doc.text[s].isspace():
+            s += 1
+        return [("DURATION", value, s, m.end())]
+    return ("DURATION", value)
 
 
 @rule("bare_units", _B + r"(?:(?P<approx>for|over|in|within|after|than|lasting|took|take|takes|spent|spend|during)\s+)?(?P<w>years|months|weeks|days|hours|minutes|decades|centuries)\b(?!\s+(?:ago|earlier|later|of\s+(?:the|his|her|their|its)))")
@@ -1472,6 +1540,8 @@ def _set_adv(m, doc):
     if w in simple:
         if w in ("daily", "weekly", "monthly", "quarterly", "yearly") and re.match(r"\s*(?:newspaper|paper|magazine|journal|publication|[A-Z]\w+)", doc.text[m.end():m.end() + 20]):
             return None
+        if w == "quarterly" and re.match(r"\s+[a-z]", doc.text[m.end():m.end() + 3]):
+            return None  # "its quarterly dividend": an adjective, not annotated in TimeBank
         return ("SET", simple[w])
     if w.startswith(("a ", "per ")):
         if not re.search(r"(?:\d|percent|%|times?|twice|once|dollars|cents|barrels|tons|miles)\s*$", before, re.I):
@@ -1770,7 +1840,7 @@ def _find_triggers(text: str, low: str) -> dict[str, list[int]]:
 
 
 def _ampm(text: str, j: int) -> bool:
-    """Whether "a.m." / "pm" (``\s*[ap]\.?\s?m\b``) starts at j."""
+    r"""Whether "a.m." / "pm" (``\s*[ap]\.?\s?m\b``) starts at j."""
     n = len(text)
     while j < n and text[j].isspace():
         j += 1
@@ -1852,7 +1922,7 @@ def _unit_hit(K, text, low, i, lit, ws, word_end, prev_word, next_word) -> None:
         if w == "year":
             if pw in _THIS_YEAR_PREV:
                 K["U_THISYEAR"].append(i)
-            if pw == "the" or next_word_skip(text, low, e) == "end" or low.startswith("'s", e):
+            if pw == "the" or _next_word_skip(text, low, e) == "end" or low.startswith("'s", e):
                 K["U_YEAREND"].append(i)
         elif w == "week" and pw == "the":
             K["U_WEEKOF"].append(i)
@@ -1872,7 +1942,7 @@ def _unit_hit(K, text, low, i, lit, ws, word_end, prev_word, next_word) -> None:
             K["U_BARE"].append(i)
 
 
-def next_word_skip(text: str, low: str, i: int) -> str:
+def _next_word_skip(text: str, low: str, i: int) -> str:
     """The word after i, across spaces and hyphens."""
     n = len(text)
     while i < n and (text[i].isspace() or text[i] == "-"):
@@ -1881,6 +1951,10 @@ def next_word_skip(text: str, low: str, i: int) -> str:
     while j < n and text[j].isalpha():
         j += 1
     return low[i:j]
+
+
+# each rule's pattern, priority and triggers; a rule missing from _TRIGGERS is scanned in full
+_PLAN = [(prio, name, pat, _TRIGGERS.get(name), name in _EXACT) for prio, (name, pat, _) in enumerate(RULES)]
 
 
 def _low_safe(text: str, low: str) -> bool:
@@ -1926,16 +2000,18 @@ def _candidates(text: str, low: str | None = None) -> list[tuple[int, int, int, 
 
     plans = []
     union = []
-    for prio, (name, pat, _) in enumerate(RULES):
-        spec = _TRIGGERS[name]
-        if name in _EXACT:
+    out = []
+    for prio, name, pat, spec, exact in _PLAN:
+        if spec is None:   # a rule without triggers (yet): scan the whole text with it
+            out.extend((m.start(), m.end(), prio, name, m) for m in pat.finditer(text) if m.end() > m.start())
+            continue
+        if not any(trig[kind] for kind, _ in spec):
+            continue
+        if exact:
             anchors = sorted({t for kind, _ in spec for t in trig[kind]})
-            if anchors:
-                plans.append((prio, name, pat, None, anchors))
+            plans.append((prio, name, pat, None, anchors))
             continue
-        wins = sorted((back(t, b + _MARGIN), t) for kind, b in spec for t in trig[kind])
-        if not wins:
-            continue
+        wins = sorted([(back(t, b + _MARGIN), t) for kind, b in spec for t in trig[kind]])
         merged = [list(wins[0])]
         for a, t in wins[1:]:
             if a <= merged[-1][1] + 1:
@@ -1960,7 +2036,6 @@ def _candidates(text: str, low: str | None = None) -> list[tuple[int, int, int, 
         spans.append((cur_a, cur_b))
         for a, b in spans:
             starts.extend(m.start() for m in _WSTART.finditer(text, a, b + 1))
-    out = []
     bisect_left = bisect.bisect_left
     nstarts = len(starts)
     for prio, name, pat, merged, anchors in plans:
@@ -2014,28 +2089,32 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def extract(text: str, dct: date | None) -> list[Hit]:
-    """All temporal expressions of ``text``, TIMEX3 types and values, non-overlapping, in order."""
+    """All temporal expressions of ``text``, TIMEX3 types and values, non-overlapping, in order.
+
+    The longest candidate spans win (then the earlier rule); they are normalised in text order.
+    When a rule turns its match down ("a year" read as "a year ago" but followed by a clause),
+    the other candidates within that span get their turn (the duration "a year")."""
     low = text.lower()
     cands = sorted(_candidates(text, low), key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
-    chosen: list[tuple[int, int, int, str, re.Match]] = []
     occupied = bytearray(len(text) + 1)
-    for c in cands:
-        s, e = c[0], c[1]
-        if any(occupied[s:e]):
-            continue
-        occupied[s:e] = b"\x01" * (e - s)
-        chosen.append(c)
-    chosen.sort(key=lambda c: c[0])
+    chosen = _choose(cands, occupied)
     doc = _Doc(text, dct)
     if _low_safe(text, low):
         doc.low = low
     hits: list[Hit] = []
-    for s, e, prio, name, m in chosen:
+    tried: set[tuple[int, int, int]] = set()
+    todo = chosen[::-1]   # a stack, next one last
+    while todo:
+        s, e, prio, name, m = todo.pop()
+        tried.add((s, e, prio))
         try:
             res = _FN[name](m, doc)
         except (KeyError, ValueError, OverflowError, TypeError, AttributeError):
             res = None
         if not res:
+            occupied[s:e] = bytes(e - s)
+            alts = [c for c in cands if c[0] < e and c[1] > s and (c[0], c[1], c[2]) not in tried]
+            todo.extend(_choose(alts, occupied)[::-1])
             continue
         parts = res if isinstance(res, list) else [res]
         group = None
@@ -2060,6 +2139,20 @@ def extract(text: str, dct: date | None) -> list[Hit]:
             _note(doc, h, name)
             hits.append(h)
     return hits
+
+
+def _choose(cands: list, occupied: bytearray) -> list:
+    """The candidates (in priority order) that do not overlap an occupied span or one chosen
+    before them, in text order; marks them occupied."""
+    chosen = []
+    for c in cands:
+        s, e = c[0], c[1]
+        if any(occupied[s:e]):
+            continue
+        occupied[s:e] = b"\x01" * (e - s)
+        chosen.append(c)
+    chosen.sort(key=lambda c: c[0])
+    return chosen
 
 
 def _days(h: Hit, dct: date | None, anchored: int) -> None:

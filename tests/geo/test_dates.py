@@ -70,3 +70,14 @@ def test_route_intervals(text, pub, value, first, last, precision):
 
 def test_route_leaves_out_what_covers_no_days():
     assert find_timexes("for three days, daily, now and in the future", PUB) == []
+
+
+def test_part_of_a_day_is_that_day():
+    (t,) = find_timexes("They left on Friday night.", PUB)
+    assert (t.type, t.value, t.first, t.last, t.precision) == ("TIME", "2024-10-18TNI", PUB, PUB, 1)
+
+
+def test_the_past_year_covers_the_days_up_to_publication():
+    # TIMEX3 calls it the year before (2023); a route needs the days it spans
+    (t,) = find_timexes("Troops massed there over the past year.", PUB)
+    assert (t.value, t.first, t.last) == ("2023-10-19/2024-10-18", date(2023, 10, 19), PUB)

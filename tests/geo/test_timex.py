@@ -77,7 +77,7 @@ def one(text, dct):
     ("for three days", FRI, ("three days", "DURATION", "P3D")),
     ("a two-year deal", FRI, ("two-year", "DURATION", "P2Y")),
     ("for several years", FRI, ("several years", "DURATION", "PXY")),
-    ("over the past week", FRI, ("the past week", "DURATION", "P1W")),
+    ("over the past week", FRI, ("the past week", "DATE", "2024-W41")),   # TimeBank: the week before
     ("the company reports quarterly", FRI, ("quarterly", "SET", "P3M")),
     ("flights leave daily", FRI, ("daily", "SET", "P1D")),
     ("the council meets every Thursday", FRI, ("every Thursday", "SET", "XXXX-WXX-4")),
@@ -158,3 +158,102 @@ def test_value_interval(value, interval):
 ])
 def test_number(token, value):
     assert number(token) == value
+
+
+# ---------------------------------------------------------------- TimeML conventions
+
+@pytest.mark.parametrize("text,dct,expected", [
+    # a part of a named day is a TIME with its part-of-day code
+    ("Lawmakers rejected the plan on Tuesday night.", FRI, ("Tuesday night", "TIME", "2024-10-15TNI")),
+    ("The president spoke on Thursday afternoon.", FRI, ("Thursday afternoon", "TIME", "2024-10-17TAF")),
+    # modifiers belong to the extent (TIMEX3 mod), prepositions do not
+    ("the banks must wait at least 30 days before closing", FRI, ("at least 30 days", "DURATION", "P30D")),
+    ("a tour likely to last over a week", FRI, ("over a week", "DURATION", "P1W")),
+    ("He was shot around 7:15 p.m. outside the store.", FRI, ("around 7:15 p.m.", "TIME", "2024-10-18T19:15")),
+    ("Talks went on over the weekend.", SUN, ("the weekend", "DATE", "2024-W43-WE")),
+    # an adjective's determiner belongs to its noun
+    ("the end of the eight-year war with Iran", FRI, ("eight-year", "DURATION", "P8Y")),
+    ("Citadel posted a third-quarter net loss.", date(1989, 11, 2), ("third-quarter", "DATE", "1989-Q3")),
+    ("Ralston attributed its fourth-quarter slump to costs.", date(1989, 11, 2), ("fourth-quarter", "DATE", "1989-Q4")),
+    ("Profit rose in the third quarter.", date(1989, 10, 26), ("the third quarter", "DATE", "1989-Q3")),
+    # numbers
+    ("it will not change for a couple of years", FRI, ("a couple of years", "DURATION", "P2Y")),
+    ("after ten years of boom", FRI, ("ten years", "DURATION", "P10Y")),
+    ("they lived in camps for 2 1/2 years", FRI, ("2 1/2 years", "DURATION", "P2Y6M")),
+    ("a stop of 5 1/2 hours in Nairobi", FRI, ("5 1/2 hours", "DURATION", "PT5H30M")),
+    ("the siege lasted a year and a half", FRI, ("a year and a half", "DURATION", "P1Y6M")),
+    # a rule that turns its match down leaves the span to the others
+    ("Iraq must withdraw within a week, he said.", FRI, ("a week", "DURATION", "P1W")),
+    ("The cuts would save $500 million a year.", FRI, ("a year", "SET", "P1Y")),
+    # "the past year" is the year before (TimeBank), like "last year"
+    ("Hate groups grew over the past year.", date(1998, 3, 3), ("the past year", "DATE", "1997")),
+    ("wages lost to inflation in the last decade", date(1998, 2, 6), ("the last decade", "DATE", "198")),
+    # "5am." at the end of a sentence: the full stop is the sentence's
+    ("The boats left at about 5am. Then the wind rose.", FRI, ("about 5am", "TIME", "2024-10-18T05:00")),
+])
+def test_timeml_conventions(text, dct, expected):
+    assert one(text, dct) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Mr. Reupke, 52 years old, resigned.",
+    "a 6-year-old boy was rescued",
+    "Iraq imports about three-quarters of its food.",
+    "accounting for more than a quarter of the market",
+    "Magna cut its quarterly dividend in half.",
+    "The Sunday Times reported the deal.",
+])
+def test_not_timexes(text):
+    assert tempeval(text, FRI) == []
+
+
+def test_ago_before_another_expression():
+    values = [(t["text"], t["value"]) for t in tempeval("The war ended 10 years ago this week.", date(2013, 3, 22))]
+    assert values == [("10 years ago", "2003"), ("this week", "2013-W12")]
+
+
+def test_several_quarters_is_a_duration():
+    assert one("it became profitable after several quarters of losses", FRI) == (
+        "several quarters", "DURATION", "PXQ")
+
+
+# ---------------------------------------------------------------- fast candidate search
+
+_FAST_TEXTS = [
+    "The minister said on Friday that talks would resume next week, 3 days after the vote.",
+    "for that additional the better part of twenty-seven and a half consecutive - years",
+    "the better part of twenty-seven and a half years ago; well over 100 years or so ago",
+    "next year's every corresponding year-earlier fiscal 1998's year-earlier fourth-quarter",
+    "Wednesday , the 31st of October 1998; Tues. the 3rd of Sept., '98; FridayOct. 13; 5 Oct1998",
+    "between 31st 1998 through 2nd November, from 5 October 1998 until 7 October 1998",
+    "the second half of this coming January of the following year; the beginning of-March, of 1998",
+    "the last half of the fiscal 1998 period 1999; FY1998; the early nineteen-nineties; the mid-1980's",
+    "THE EARLY 1980S, The Late 1940s, '90s, the early-21st century, the twenty-first century",
+    "earlier the day before yesterday morning; mid-afternoon Monday; shortly before 10:30 p.m. EST",
+    "this coming Martin Luther King Jr. Day; last New Year's Eve; this past Good Friday",
+    "the immediate future, as soon as possible, a later date, these days, someday, right now",
+    "every twelve hours, every other week, semiannually, biweekly, twice a month, per year.",
+    "every 123456789 hours; for 12345678901234567890.5 consecutive years; the past 999999999 weeks",
+    "the  past \n\n three  years;  some\t\tfifty   years  ago;  the better - - part of two decades",
+    "1998-10-13T10:35, 10/13/98, June nineteen eighty-four, Sept. two thousand, a fortnight ago",
+    "THE MINISTER SAID ON FRIDAY THAT TALKS WOULD RESUME NEXT WEEK, 3 DAYS AFTER THE VOTE.",
+    "the minister said on friday that talks would resume next week, in mid-march or may 2024.",
+    "Ümit said on Friday (ſoon) that the İstanbul talks would resume in ٢٠٢٤ or next week.",
+]
+
+
+@pytest.mark.parametrize("text", _FAST_TEXTS)
+def test_fast_candidates_are_the_full_scan(text):
+    from geo.timex import _candidates, _candidates_full
+
+    def key(cands):
+        return sorted((s, e, prio) for s, e, prio, _, _ in cands)
+
+    assert key(_candidates(text)) == key(_candidates_full(text))
+
+
+def test_every_rule_has_triggers():
+    """A new rule needs its entry in geo.timex._TRIGGERS (else it is scanned in full: slow)."""
+    from geo.timex import _TRIGGERS, RULES
+
+    assert [name for name, _, _ in RULES if name not in _TRIGGERS] == []
