@@ -10,6 +10,7 @@ recruits from Buryatia"), captions and page furniture never become stops.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from datetime import date
 
@@ -236,13 +237,23 @@ def extract_events(
     events: list[Event] = []
     used: set[int] = set()
     last_event_sentence = -10
+    starts = [m.start for m in mentions]
+    if starts != sorted(starts):
+        raise ValueError("mentions must come in text order")
+    timexes = sorted(timexes, key=lambda t: t.start)
+    tstarts = [t.start for t in timexes]
     for si, sent in enumerate(sentences):
+        lo, hi = bisect_left(starts, sent.start), bisect_left(starts, sent.end)
+        in_sent = [(i, mentions[i]) for i in range(lo, hi) if mentions[i].place]
+        if not in_sent and not events:
+            continue  # no place and nothing before it to complete
+        triggers = list(_TRIGGER.finditer(sent.text))
+        if not triggers and len(in_sent) < 2:
+            continue
         if zone_at(text, sent.start):
             continue
-        in_sent = [(i, m) for i, m in enumerate(mentions) if sent.start <= m.start < sent.end and m.place]
-        stimex = [t for t in timexes if sent.start <= t.start < sent.end]
-        triggers = list(_TRIGGER.finditer(sent.text))
-        highway = _highway(text, in_sent)
+        stimex = timexes[bisect_left(tstarts, sent.start):bisect_left(tstarts, sent.end)]
+        highway = _highway(text, in_sent) if len(in_sent) >= 2 else None
         if highway:
             (ia, a), (ib, b), word = highway
             start, end, prec = _dates(stimex, doc.published, text)
