@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import signal
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from typing import Callable, Iterable, Iterator
 
@@ -135,7 +136,10 @@ def map_local(items: Iterable, jobs: int, factory: Callable | None = None, expec
                 break
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in sorted(done, key=id):
-                version, results = fut.result()
+                try:
+                    version, results = fut.result()
+                except BrokenProcessPool as exc:
+                    raise MovemapError(f"a worker process died ({exc}); out of memory? Try fewer --jobs") from None
                 _check_version(version, expected_version, "a worker process")
                 yield from results
         clean = True
@@ -250,7 +254,8 @@ def map_results(items: Iterable, gazetteer, *, jobs: int = 1, client=None,
 
 def build_parallel(items: Iterable, gazetteer, title: str | None = None, *, jobs: int = 1, client=None,
                    factory: Callable | None = None,
-                   on_result: Callable[[Result], None] | None = None) -> Route:
+                   on_result: Callable[[Result], None] | None = None,
+                   on_mapped: Callable[[], None] | None = None) -> Route:
     """``geo.pipeline.build`` with the map step in ``jobs`` processes or on a Dask ``client``.
 
     ``gazetteer`` is this process's (its version goes in the outputs and every worker's must
@@ -263,6 +268,8 @@ def build_parallel(items: Iterable, gazetteer, title: str | None = None, *, jobs
             merger.add(result, seq)
             if on_result:
                 on_result(result)
+    if on_mapped:
+        on_mapped()  # every article analysed; what is left is chaining the events into legs
     return merger.route()
 
 

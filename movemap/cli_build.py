@@ -87,7 +87,8 @@ def build(inputs, out_dir, published, catalog, formats, title, jobs, dask_addres
                 if not quiet and "-" not in inputs:
                     _count_in_background(bar, inputs, count_sources)
                 route = build_parallel(sources, gz, title=title, jobs=jobs, client=client,
-                                       on_result=lambda _r: bar.update(1))
+                                       on_result=lambda _r: bar.update(1),
+                                       on_mapped=lambda: bar.set_postfix_str("merging events into legs"))
     except KeyboardInterrupt:
         click.echo("movemap: interrupted; no outputs written", err=True)
         sys.exit(130)
