@@ -53,45 +53,57 @@ def _compatible_ends(coarse: tuple[Place, ...], fine: tuple[Place, ...]) -> bool
     return not coarse or all(any(c.id == f.id or contains(c, f) for c in coarse) for f in fine)
 
 
+def _fragment_end(b: Event) -> bool:
+    """An event that knows where a movement went but not where it came from."""
+    return (b.relation in ("move", "head") and not b.origins and bool(b.destinations)
+            and any(p.kind in FINE_KINDS and p.kind != "region" for p in b.destinations))
+
+
+def _joinable(a: Event, b: Event) -> bool:
+    same_count = a.count is not None and a.count == b.count
+    if not (same_count or (_overlap(a, b) and a.count in (None, b.count))):
+        return False
+    return _compatible_ends(a.destinations, b.destinations)
+
+
+def _combine(a: Event, b: Event) -> Event:
+    start = min(d for d in (a.start, b.start) if d) if (a.start or b.start) else None
+    end = max(d for d in (a.end, b.end) if d) if (a.end or b.end) else None
+    combined = replace(
+        a, destinations=b.destinations, start=a.start or b.start, end=a.end or b.end,
+        time_precision=min(a.time_precision, b.time_precision),
+        mode=a.mode if a.mode != "unknown" else b.mode, actor=a.actor or b.actor,
+        count=a.count or b.count, evidence=a.evidence + b.evidence,
+    )
+    if a.start and b.start:
+        combined = replace(combined, start=max(a.start, b.start) if _overlap(a, b) else start,
+                           end=min(a.end, b.end) if _overlap(a, b) and a.end and b.end else end)
+    return combined
+
+
 def _merge_fragments(events: list[Event]) -> list[Event]:
-    """Join an event that knows the origins with one that knows the destination."""
+    """Join an event that knows the origins with those that know the destination.
+
+    Destination-only fragments are indexed by head count, so an archive of many events is not
+    rescanned pair by pair: an origin event with a count only looks at fragments with that count."""
     events = list(events)
-    merged = True
-    while merged:
-        merged = False
-        for i, a in enumerate(events):
-            if a.relation != "move" or not a.origins:
-                continue
-            for j, b in enumerate(events):
-                if i == j or b.relation not in ("move", "head") or b.origins or not b.destinations:
-                    continue
-                if not any(p.kind in FINE_KINDS and p.kind != "region" for p in b.destinations):
-                    continue
-                same_count = a.count is not None and a.count == b.count
-                if not (same_count or (_overlap(a, b) and a.count in (None, b.count))):
-                    continue
-                if not _compatible_ends(a.destinations, b.destinations):
-                    continue
-                start = min(d for d in (a.start, b.start) if d) if (a.start or b.start) else None
-                end = max(d for d in (a.end, b.end) if d) if (a.end or b.end) else None
-                combined = replace(
-                    a, destinations=b.destinations, start=a.start or b.start, end=a.end or b.end,
-                    time_precision=min(a.time_precision, b.time_precision),
-                    mode=a.mode if a.mode != "unknown" else b.mode, actor=a.actor or b.actor,
-                    count=a.count or b.count, evidence=a.evidence + b.evidence,
-                )
-                if a.start and b.start:
-                    combined = replace(combined, start=max(a.start, b.start) if _overlap(a, b) else start,
-                                       end=min(a.end, b.end) if _overlap(a, b) and a.end and b.end else end)
-                events[i] = combined
-                del events[j]
-                merged = True
+    pool = [j for j, b in enumerate(events) if _fragment_end(b)]
+    by_count: dict[int | None, list[int]] = defaultdict(list)
+    for j in pool:
+        by_count[events[j].count].append(j)
+    gone: set[int] = set()
+    for i, a in enumerate(events):
+        if a.relation != "move" or not a.origins:
+            continue
+        while True:
+            cands = by_count.get(a.count, ()) if a.count is not None else pool
+            hit = next((j for j in cands if j != i and j not in gone and _joinable(a, events[j])), None)
+            if hit is None:
                 break
-            if merged:
-                break
-    # Events that repeat a merged one's count and dates with only a country as destination
-    # ("1,500 fighters traveled to Russia last month") add a source, not a movement.
-    return events
+            a = _combine(a, events[hit])
+            gone.add(hit)
+        events[i] = a
+    return [e for k, e in enumerate(events) if k not in gone]
 
 
 def _date_key(ev: Event, published: dict[str, date | None]) -> tuple:
