@@ -265,7 +265,7 @@ def extract_events(
             continue
         if not triggers:
             continue
-        roles = _roles(text, sent, in_sent)
+        roles = _roles(text, sent, in_sent, triggers)
         presence_verb = any(t.group("arrive") or t.group("station") for t in triggers)
         origins = [(i, m) for i, m in in_sent if roles.get(i) == "origin"]
         dests = [(i, m) for i, m in in_sent if roles.get(i) == "destination"
@@ -326,7 +326,7 @@ def _relation(triggers, has_origins: bool, has_presence: bool) -> str:
     return kinds[0] if kinds else "move"
 
 
-def _roles(text: str, sent: Sentence, in_sent: list[tuple[int, Mention]]) -> dict[int, str]:
+def _roles(text: str, sent: Sentence, in_sent: list[tuple[int, Mention]], triggers) -> dict[int, str]:
     roles: dict[int, str] = {}
     prev_end = sent.start
     prev_idx = None
@@ -348,7 +348,7 @@ def _roles(text: str, sent: Sentence, in_sent: list[tuple[int, Mention]]) -> dic
             role = _governing_role(text[max(sent.start, m.start - 120):m.start])
         if cover and role:
             role = None
-        if role and not _same_clause(sent.text, m.start - sent.start, m.end - sent.start):
+        if role and not _same_clause(sent.text, triggers, m.start - sent.start, m.end - sent.start):
             role = None
         if role:
             roles[i] = role
@@ -375,11 +375,11 @@ def _modifier(text: str, m: Mention) -> bool:
     return word.lower() in _HEAD_NOUNS or (word[:1].isupper() and word.lower() not in ("and", "or"))
 
 
-def _same_clause(sentence: str, start: int, end: int) -> bool:
+def _same_clause(sentence: str, triggers, start: int, end: int) -> bool:
     """True if a movement verb governs the place: no clause break between the place and the
     nearest trigger ("reports from the U.S. that troops are headed to X": the U.S. is not an origin)."""
     best = None
-    for t in _TRIGGER.finditer(sentence):
+    for t in triggers:
         gap = sentence[t.end():start] if t.end() <= start else sentence[end:t.start()]
         dist = len(gap)
         if best is None or dist < best[0]:

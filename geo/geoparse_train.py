@@ -37,13 +37,6 @@ def in_train(doc_id: str) -> bool:
     return int(hashlib.md5(doc_id.encode()).hexdigest(), 16) % 2 == 0
 
 
-def _km(lat1, lon1, lat2, lon2):
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
 def _docs(path):
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -73,7 +66,7 @@ def collect(docs, gazetteer, names):
             if g.get("lat") is None:
                 continue
             cs = cands[idxs[0]]
-            dist = [_km(g["lat"], g["lon"], c.lat, c.lon) for c in cs]
+            dist = [R.km_between(g["lat"], g["lon"], c.lat, c.lon) for c in cs]
             best = min(range(len(cs)), key=lambda j: dist[j])
             if dist[best] > 161 or len(cs) < 2:
                 continue
@@ -209,7 +202,7 @@ def main(argv=None) -> int:
                 if t.get("lat") is None:
                     continue
                 n += 1
-                if m.place is not None and _km(t["lat"], t["lon"], m.place.lat, m.place.lon) <= 161:
+                if m.place is not None and R.km_between(t["lat"], t["lon"], m.place.lat, m.place.lon) <= 161:
                     hits += 1
         print(f"{label}: acc@161 {hits / max(n, 1):.3f} (n={n})", file=sys.stderr)
     print("WEIGHTS = {")

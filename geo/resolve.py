@@ -58,33 +58,38 @@ WEIGHTS = {
 }
 
 
-def km(a: Place, b: Place) -> float:
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (haversine, mean Earth radius 6371 km)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def contains(area: Place, place: Place) -> bool:
-    """True if ``area`` (a country or admin1 region) contains ``place``."""
+def km(a: Place, b: Place) -> float:
+    return km_between(a.lat, a.lon, b.lat, b.lon)
+
+
+def contains(area: Place, place: Place, *, admin2: bool = False) -> bool:
+    """True if ``area`` (a country or admin1 region) contains ``place``.
+
+    With ``admin2`` an admin1 region also contains the admin2 regions inside it (the resolver's
+    view); without, a region never contains another region (the route's view of stops)."""
     if area.id == place.id:
         return False
     if area.kind == "country":
         return bool(area.country_code) and area.country_code == place.country_code and place.kind != "country"
     if area.kind == "region" and area.admin1_code and area.feature_code in ("ADM1", None):
-        return place.admin1_code == area.admin1_code and place.kind != "region"
+        if place.admin1_code != area.admin1_code:
+            return False
+        if admin2:
+            return place.feature_code != "ADM1" and place.kind != "country"
+        return place.kind != "region"
     return False
 
 
 def _inside(area: Place, place: Place) -> bool:
-    """Like :func:`contains`, also for admin2 regions within an admin1 region."""
-    if area.id == place.id:
-        return False
-    if area.kind == "country":
-        return bool(area.country_code) and area.country_code == place.country_code and place.kind != "country"
-    if area.kind == "region" and area.admin1_code and area.feature_code in ("ADM1", None):
-        return place.admin1_code == area.admin1_code and place.feature_code != "ADM1" and place.kind != "country"
-    return False
+    return contains(area, place, admin2=True)
 
 
 _LOCAL = ("city", "site", "water", "other")

@@ -524,7 +524,7 @@ def _duration(n: float | None, unit: str) -> str:
 
 def _unit_key(u: str) -> str:
     u = u.lower()
-    if u.endswith("ies"):
+    if u.endswith("ies") or u == "centurie":  # "centuries", also when the regex stops at "centurie"+"s"
         return "century"
     if u in ("millennia", "millennium"):
         return u
@@ -1327,8 +1327,6 @@ def _ago(doc: _Doc, m, n: float | None, unit: str, sign: int):
       r"(?:(?<=ago)|(?!\s+(?:the|a|an|his|her|their|its|he|she|they|it|that|this|I|we)\b))")
 def _ago_rule(m, doc):
     unit = _unit_key(m["unit"])
-    if unit == "centurie":
-        unit = "century"
     word = m["ago"].lower()
     if word in ("before", "after", "later") and doc.text[m.end():m.end() + 3].strip()[:1].isalnum():
         return None
@@ -1474,8 +1472,6 @@ _RATE_BEFORE = re.compile(r"(?:\d|\b(?:million|billion|trillion|thousand|hundred
       r"(?P<half>\s+and\s+a\s+half\b)?(?P<old>[\s-]+old\b)?")
 def _duration_rule(m, doc):
     unit = _unit_key(m["unit"])
-    if unit == "centurie":
-        unit = "century"
     ntok = m["n"].lower()
     n = number(ntok)
     the = (m["the"] or "").lower()
