@@ -115,6 +115,9 @@ class Event:
     evidence: tuple[Evidence, ...] = ()
     actor_origin: Place | None = None  # the actor's country ("Russian troops"), a fallback origin
     anaphoric: bool = False  # its subject refers back ("most of them left ..."): continues the story
+    # (document, start, end) of each claim joined into this event, when fragments of one movement
+    # from several articles were combined: the dates each source gave, kept to show disagreement.
+    date_claims: tuple[tuple[str, date | None, date | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +140,9 @@ class Leg:
     """One movement from one place to another, merged across every article that reports it.
 
     When sources disagree on a count, ``count`` is the first reported value and
-    ``count_values`` lists every distinct one, so a reader sees the disagreement.
+    ``count_values`` lists every distinct one, so a reader sees the disagreement. Dates likewise:
+    ``start``/``end`` span every claim and ``date_values`` lists each distinct (start, end) that
+    sources reported, when there is more than one.
     """
 
     id: str
@@ -155,6 +160,7 @@ class Leg:
     confidence: float = 0.5
     evidence: tuple[Evidence, ...] = ()
     count_values: tuple[int, ...] = ()
+    date_values: tuple[tuple[date | None, date | None], ...] = ()
 
     @property
     def source_count(self) -> int:

@@ -39,6 +39,7 @@ class _LegDraft:
     evidence: list[Evidence] = field(default_factory=list)
     confidence: float = 0.7
     transit: bool = False
+    date_claims: list[tuple[date | None, date | None]] = field(default_factory=list)
 
 
 def _overlap(a: Event, b: Event) -> bool:
@@ -74,11 +75,16 @@ def _combine(a: Event, b: Event) -> Event:
         time_precision=min(a.time_precision, b.time_precision),
         mode=a.mode if a.mode != "unknown" else b.mode, actor=a.actor or b.actor,
         count=a.count or b.count, evidence=a.evidence + b.evidence,
+        date_claims=_claims(a) + _claims(b),
     )
     if a.start and b.start:
         combined = replace(combined, start=max(a.start, b.start) if _overlap(a, b) else start,
                            end=min(a.end, b.end) if _overlap(a, b) and a.end and b.end else end)
     return combined
+
+
+def _claims(ev: Event) -> tuple[tuple[str, date | None, date | None], ...]:
+    return ev.date_claims or ((ev.document, ev.start, ev.end),)
 
 
 def _merge_fragments(events: list[Event]) -> list[Event]:
@@ -136,7 +142,7 @@ def build_route(
     visited: set[str] = set()
     last_date: date | None = None
     transits: list[_LegDraft] = []
-    lone: list[Place] = []  # origins of one-ended movements ("withdrew from Kherson")
+    lone: list[Place] = []  # ends of one-ended movements ("withdrew from Kherson", "arrived in Havana")
     current_doc, seen_current, prev_doc = None, current, None
     for k, ev in enumerate(events):
         if current is not seen_current:  # the previous event moved the story: remember whose it was
@@ -195,6 +201,8 @@ def build_route(
         else:
             # A destination reached or a presence, origin not stated: chain from the previous stops.
             new = [p for p in fine_dests if p.id not in visited and not any(contains(p, c) for c in current)]
+            if not current:
+                lone.extend(new)  # "the task force will arrive in Havana": a stop, even with nothing before it
             if ev.relation in ("arrive", "station"):
                 hub = [c for c in current if c.id in {p.id for p in fine_dests}] or current
                 for p in new:
@@ -249,8 +257,11 @@ def _inferred(base: dict, last_date: date | None, when: date | None) -> dict:
 
 
 def _draft(o: Place, d: Place, ev: Event, *, status, start, end, precision, mode, confidence=0.7, transit=False):
+    # Only what sources said counts as a date claim; an inferred leg's dates are movemap's.
+    claims = [] if status == "inferred" else [(s, e) for _, s, e in _claims(ev) if s or e]
     return _LegDraft(o, d, status, start, end, precision, mode, [ev.actor] if ev.actor else [],
-                     [ev.count] if ev.count is not None else [], _sources(ev), list(ev.evidence), confidence, transit)
+                     [ev.count] if ev.count is not None else [], _sources(ev), list(ev.evidence), confidence, transit,
+                     claims)
 
 
 def _merge_legs(drafts: list[_LegDraft]) -> list[_LegDraft]:
@@ -275,12 +286,18 @@ def _merge_legs(drafts: list[_LegDraft]) -> list[_LegDraft]:
         m.end = max(ends) if ends else None
         for d in ds:
             for mine, theirs in ((m.actors, d.actors), (m.counts, d.counts), (m.sources, d.sources),
-                                 (m.evidence, d.evidence)):
+                                 (m.evidence, d.evidence), (m.date_claims, d.date_claims)):
                 mine.extend(x for x in theirs if x not in mine)
         m.confidence = min(0.95, m.confidence + 0.05 * (len(m.sources) - 1))
         out.append(m)
     out.sort(key=lambda d: (d.start or d.end or date.max, d.end or date.max, rank[d.status], d.origin.id, d.destination.id))
     return out
+
+
+def _date_values(claims: list[tuple[date | None, date | None]]) -> tuple[tuple[date | None, date | None], ...]:
+    """Every distinct (start, end) the sources gave, in date order, when they disagree."""
+    distinct = sorted(set(claims), key=lambda c: (c[0] or c[1], c[1] or c[0]))
+    return tuple(distinct) if len(distinct) > 1 else ()
 
 
 def _assemble(drafts, mentions, documents, place_evidence, title, gazetteer_version, lone_ids=()) -> Route:
@@ -295,6 +312,7 @@ def _assemble(drafts, mentions, documents, place_evidence, title, gazetteer_vers
             status=d.status, sources=tuple(sorted(d.sources)), confidence=round(d.confidence, 2),
             evidence=tuple(sorted(d.evidence, key=lambda e: (e.document, e.start))),
             count_values=tuple(d.counts) if len(d.counts) > 1 else (),
+            date_values=_date_values(d.date_claims),
         ))
     on_route: dict[str, list[Leg]] = defaultdict(list)
     for leg in legs:

@@ -31,7 +31,7 @@ from .qgis_style import LAYER_STYLES_FIELDS, layer_style_rows
 __all__ = ["write_csv", "write_gpkg", "write_kml", "kml_text", "place_rows", "leg_rows", "gpkg_timestamp",
            "PLACE_COLUMNS", "LEG_COLUMNS"]
 
-_LIST_FIELDS = {"sources", "surface_forms", "count_values", "evidence"}
+_LIST_FIELDS = {"sources", "surface_forms", "count_values", "date_values", "evidence"}
 
 PLACE_COLUMNS = [
     "id", "name", "geonameid", "country_code", "admin1", "kind", "role", "geo_precision", "first_date", "last_date",
@@ -39,7 +39,7 @@ PLACE_COLUMNS = [
 ]
 LEG_COLUMNS = [
     "id", "sequence", "from_place", "to_place", "from_name", "to_name", "start", "end", "time_precision", "mode",
-    "actor", "count", "count_values", "status", "sources", "source_count", "confidence", "evidence",
+    "actor", "count", "count_values", "date_values", "status", "sources", "source_count", "confidence", "evidence",
     "from_lon", "from_lat", "to_lon", "to_lat", "wkt",
 ]
 

@@ -65,7 +65,7 @@ PLACE_SCHEMA = _schema(
 )
 LEG_SCHEMA = _schema(
     "id:str sequence:int from_place:str to_place:str from_name:str to_name:str start:date end:date "
-    "time_precision:int mode:str actor:str count:int count_values:json status:str sources:json source_count:int "
+    "time_precision:int mode:str actor:str count:int count_values:json date_values:json status:str sources:json source_count:int "
     "confidence:real evidence:json from_lon:real from_lat:real to_lon:real to_lat:real"
 )
 EVIDENCE_SCHEMA = _schema(

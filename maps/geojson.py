@@ -43,6 +43,25 @@ def _iso(d: date | None) -> str | None:
     return None if d is None else d.isoformat()
 
 
+def date_interval(start: date | None, end: date | None) -> str:
+    """An ISO 8601 date or interval ("2024-10-08", "2024-10-08/2024-10-13", "../2024-10-13")."""
+    if start is not None and end is not None and start == end:
+        return start.isoformat()
+    return f"{_iso(start) or '..'}/{_iso(end) or '..'}"
+
+
+def parse_date_interval(text: str) -> tuple[date | None, date | None]:
+    """The inverse of :func:`date_interval`; raises ValueError on anything else."""
+    if "/" not in text:
+        d = date.fromisoformat(text)
+        return d, d
+    a, b = text.split("/", 1)
+    out = (None if a == ".." else date.fromisoformat(a), None if b == ".." else date.fromisoformat(b))
+    if out == (None, None):
+        raise ValueError(text)
+    return out
+
+
 def _num(x: float, nd: int = COORD_DECIMALS) -> float:
     v = round(float(x), nd)
     return 0.0 if v == 0 else v  # no "-0.0"
@@ -151,6 +170,7 @@ def leg_properties(leg: Leg) -> dict:
         "actor": leg.actor,
         "count": _opt_int(leg.count),
         "count_values": [int(c) for c in leg.count_values],
+        "date_values": [date_interval(a, b) for a, b in leg.date_values],
         "status": leg.status,
         "sources": list(leg.sources),
         "source_count": len(leg.sources),
@@ -433,6 +453,12 @@ def geojson_to_route(data: Any, source: str = "<geojson>") -> Route:
         count_values = r.get(props, "count_values", (list,), where, required=False, nullable=True) or []
         if not all(isinstance(c, int) and not isinstance(c, bool) for c in count_values):
             raise r.fail(where, f"count_values should list integers, not {count_values!r}"[:300])
+        date_values = []
+        for v in r.get(props, "date_values", (list,), where, required=False, nullable=True) or []:
+            try:
+                date_values.append(parse_date_interval(v))
+            except (TypeError, ValueError):
+                raise r.fail(where, f"date_values should list ISO dates or date intervals, not {v!r}"[:300]) from None
         conf = r.get(props, "confidence", (int, float), where, required=False, nullable=True)
         legs.append(
             Leg(
@@ -451,6 +477,7 @@ def geojson_to_route(data: Any, source: str = "<geojson>") -> Route:
                 confidence=0.5 if conf is None else float(conf),
                 evidence=r.evidence(props, where),
                 count_values=tuple(count_values),
+                date_values=tuple(date_values),
             )
         )
 

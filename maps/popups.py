@@ -290,8 +290,11 @@ def leg_record(leg: Leg, sources: SourceIndex, terms: Sequence[str] = ()) -> dic
     """The leg's popup as escaped fragments: ``t`` title, ``rows`` [label, value], ``src``
     source positions, ``ev`` evidence, ``more`` sentences left out, ``tip`` tooltip.
     ``terms`` are the names to mark in the evidence (both ends of the leg by default)."""
+    dates = esc(_dates(leg.start, leg.end)) + f' <span class="mm-dim">({esc(PRECISION_TEXT.get(leg.time_precision, leg.time_precision))})</span>'
+    if leg.date_values:
+        dates += ' <span class="mm-dim">(sources differ: ' + esc(" / ".join(_dates(a, b) for a, b in leg.date_values)) + ")</span>"
     rows = [
-        _row("Dates", esc(_dates(leg.start, leg.end)) + f' <span class="mm-dim">({esc(PRECISION_TEXT.get(leg.time_precision, leg.time_precision))})</span>'),
+        _row("Dates", dates),
         _row("Mode", esc(leg.mode)),
     ]
     if leg.count is not None or leg.count_values:

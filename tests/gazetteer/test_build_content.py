@@ -33,6 +33,9 @@ def test_us_counties_have_positions(gaz):
 @pytest.mark.parametrize("name,kind,lat,lon", [
     ("Black Sea", "water", 43.0, 34.0), ("Gulf of Aden", "water", 12.5, 48.0), ("Bosporus", "water", 41.1, 29.1),
     ("Siberia", "region", 60.0, 100.0), ("Middle East", "region", 29.0, 42.0), ("Yakutia", "region", 66, 129),
+    # a directional part of a sea is its own region, well away from the sea's centre
+    ("Eastern Mediterranean", "water", 34.0, 31.0), ("Straits of Florida", "water", 24.2, -81.0),
+    ("Western Pacific", "water", 15.0, 140.0),
 ])
 def test_curated_water_and_regions(gaz, name, kind, lat, lon):
     top = gaz.candidates(name)[0]

@@ -119,3 +119,9 @@ def test_actor_nationality_is_recorded(fake_gazetteer):
 def test_origin_only_retreat(fake_gazetteer):
     (ev,), _ = events_of("Russian forces withdrew from Kursk on Oct. 11, the ministry said.", fake_gazetteer)
     assert names(ev.origins) == ["Kursk"] and ev.destinations == () and ev.start == date(2024, 10, 11)
+
+
+def test_exercises_at_sea_place_the_actor_there(fake_gazetteer):
+    text = "The frigate and the submarine carried out missile firing drills in Portgrad on Tuesday."
+    (ev,), _ = events_of(text, fake_gazetteer)
+    assert ev.relation == "station" and ev.origins == ()

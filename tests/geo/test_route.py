@@ -93,3 +93,28 @@ def test_one_ended_retreat_keeps_its_origin_on_the_route():
     route = build_route([e], [], DOCS, {})
     assert route.legs == ()
     assert [(p.place.name, p.role) for p in route.places] == [("Kursk", "route")]
+
+
+def test_disagreeing_dates_are_all_kept():
+    e1 = ev("a.txt", ["Chongjin"], ["Portgrad"], start=date(2024, 10, 8), end=date(2024, 10, 13))
+    e2 = ev("b.txt", ["Chongjin"], ["Portgrad"], start=date(2024, 10, 20), end=date(2024, 10, 20))
+    (leg,) = build_route([e1, e2], [], DOCS, {}).legs
+    assert (leg.start, leg.end) == (date(2024, 10, 8), date(2024, 10, 20))
+    assert leg.date_values == ((date(2024, 10, 8), date(2024, 10, 13)), (date(2024, 10, 20), date(2024, 10, 20)))
+    # one source, or sources that agree: nothing to show
+    (same,) = build_route([e1, ev("b.txt", ["Chongjin"], ["Portgrad"], start=date(2024, 10, 8), end=date(2024, 10, 13))],
+                          [], DOCS, {}).legs
+    assert same.date_values == () and same.source_count == 2
+
+
+def test_fragments_joined_by_count_keep_each_sources_dates():
+    e1 = ev("a.txt", ["Chongjin"], ["Russia"], start=date(2024, 10, 8), end=date(2024, 10, 13), count=1500)
+    e2 = ev("b.txt", [], ["Portgrad"], start=date(2024, 10, 16), end=date(2024, 10, 16), count=1500)
+    (leg,) = build_route([e1, e2], [], DOCS, {}).legs
+    assert leg.date_values == ((date(2024, 10, 8), date(2024, 10, 13)), (date(2024, 10, 16), date(2024, 10, 16)))
+
+
+def test_a_lone_destination_is_a_route_place():
+    route = build_route([ev("a.txt", [], ["Portgrad"], relation="arrive", status="expected")], [], DOCS, {})
+    assert route.legs == ()
+    assert [(p.place.name, p.role) for p in route.places] == [("Portgrad", "route")]

@@ -18,7 +18,7 @@ PLACE_KEYS = [
 ]
 LEG_KEYS = [
     "feature_type", "id", "sequence", "from_place", "to_place", "from_name", "to_name", "start", "end",
-    "time_precision", "mode", "actor", "count", "count_values", "status", "sources", "source_count",
+    "time_precision", "mode", "actor", "count", "count_values", "date_values", "status", "sources", "source_count",
     "confidence", "evidence",
 ]
 
@@ -93,6 +93,7 @@ def test_leg_properties(route):
     p = l1["properties"]
     assert (p["from_place"], p["to_place"], p["from_name"], p["to_name"]) == ("gn:2013348", "gn:2014006", "Vladivostok", "Ussuriysk")
     assert (p["start"], p["end"], p["mode"], p["count"], p["count_values"]) == ("2024-10-13", "2024-10-14", "rail", 1200, [1200, 1500])
+    assert p["date_values"] == ["2024-10-13/2024-10-14", "2024-10-15"]
     assert p["source_count"] == 2 and p["confidence"] == 0.9
     assert p["evidence"][0]["start"] == 120 and "<img" in p["evidence"][0]["sentence"]  # stored raw; escaping is the HTML's job
     l4 = by_id["leg-4"]["properties"]
@@ -162,6 +163,8 @@ def test_round_trip_identical_bytes(route, tmp_path):
     assert sorted(leg.id for leg in back.legs) == ["leg-1", "leg-2", "leg-3", "leg-4"]
     leg2 = next(leg for leg in back.legs if leg.id == "leg-2")
     assert leg2.destination.name == "Anchorage" and leg2.destination.lon == pytest.approx(-149.90028)
+    leg1 = next(leg for leg in back.legs if leg.id == "leg-1")
+    assert leg1.date_values == next(leg for leg in route.legs if leg.id == "leg-1").date_values != ()
     assert back.documents == route.documents
     assert (back.title, back.gazetteer_name, back.gazetteer_version) == (route.title, "movemap-geonames", "2024-10-01+test")
 
@@ -236,3 +239,17 @@ def test_leg_to_place_without_feature_is_rebuilt(route, tmp_path):
     assert back.legs[0].origin.id == "gn:2013348" and back.legs[0].destination.name == "Anchorage"
     assert back.legs[0].destination.lon == pytest.approx(-149.90028)
     assert dumps_geojson(back) == p.read_text()
+
+
+def test_date_values_round_trip(tmp_path):
+    from datetime import date
+
+    from geo.model import Route
+    from maps.geojson import date_interval, parse_date_interval
+
+    for a, b, text in [(date(2024, 10, 8), date(2024, 10, 13), "2024-10-08/2024-10-13"),
+                       (date(2024, 10, 8), date(2024, 10, 8), "2024-10-08"),
+                       (None, date(2024, 10, 13), "../2024-10-13"), (date(2024, 10, 8), None, "2024-10-08/..")]:
+        assert date_interval(a, b) == text and parse_date_interval(text) == (a, b)
+    with pytest.raises(ValueError):
+        parse_date_interval("../..")

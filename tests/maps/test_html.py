@@ -134,7 +134,7 @@ def test_leg_popup_content(data):
     leg1 = data["legs"][0]
     html = popup_html(leg1[3], data["sources"])
     text = _text(html)
-    for expected in ("Vladivostok → Ussuriysk", "2024-10-13 – 2024-10-14", "rail", "1,200", "1,500",
+    for expected in ("Vladivostok → Ussuriysk", "2024-10-13 – 2024-10-14", "rail", "1,200", "1,500", "sources differ: 2024-10-13 – 2024-10-14 / 2024-10-15",
                      "5th Army", "reported", "Example Times", "2024-10-16", "Вести «ДВ»", "2024-10-17",
                      "Troops left Vladivostok by train", "Confidence", "0.90"):
         assert expected in text, expected
