@@ -24,7 +24,11 @@ name_key = lru_cache(maxsize=200_000)(_name_key)  # the same words recur in ever
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
 # A word of a proper-name run: capitalised, possibly with inner hyphens/apostrophes/periods
 # ("Ch'ongjin", "U.S.", "Rostov-on-Don", "Khan-Younis").
-_WORD = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w’'.\-]*\w\.?|[A-Z]\.(?:[A-Z]\.)+|[A-Z]")
+# The Arabic article is written in lowercase inside names ("Deir al-Balah", "Sharm el-Sheikh").
+_WORD = re.compile(r"(?:a[dlnrstz]|ash|e[dlnrstz])-[A-ZÀ-ÖØ-ÞĀ-ſ][\w’'.\-]*\w|"
+                   r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w’'.\-]*\w\.?|[A-Z]\.(?:[A-Z]\.)+|[A-Z]")
+# "Al-Nuseirat" is filed as "Nuseirat" (or "An Nuşayrāt"): try the name without its article too.
+_ARTICLE = re.compile(r"^(?:a[dlnrstz]|ash|e[dlnrstz]) (?=\w{3})")
 # Lowercase words that may sit inside a place name ("Rostov on Don", "Bosnia and Herzegovina")
 _CONNECTORS = {"of", "on", "upon", "de", "del", "la", "le", "el", "al", "and", "du", "da", "am", "an", "der", "sur"}
 # Lowercase words that turn a place into a region ("Kursk region") and so belong to the name.
@@ -218,6 +222,10 @@ def recognise(text: str, gazetteer: GazetteerPort, *, demonyms: bool = False,
                 if key and key not in never and key not in _NEVER_PHRASES:
                     proposals.append((s, end, key, run))
                     keys.add(key)
+                    if _ARTICLE.match(key):  # "Al-Nuseirat" may be filed without its article
+                        bare = _ARTICLE.sub("", key)
+                        proposals.append((s, end, bare, run))
+                        keys.add(bare)
     found = gazetteer.lookup_keys(sorted(keys)) if keys else {}
     hits = {(s, e) for s, e, key, _ in proposals if key in found}
     lowercase_words = _lowercase_vocabulary(text)
@@ -583,6 +591,8 @@ def key_variants(surface: str) -> list[str]:
     base = re.sub(r"^the ", "", k)
     base = re.sub(r" s$", "", base)  # possessive "Georgia's" -> "georgia s"
     out.append(base)
+    if _ARTICLE.match(base):
+        out.append(_ARTICLE.sub("", base))
     for short, full in (("st", "saint"), ("mt", "mount"), ("ft", "fort"), ("pt", "point")):
         if base.startswith(short + " "):
             out.append(full + base[len(short):])

@@ -84,3 +84,10 @@ def test_spans_for_given_offsets(fake_gazetteer):
     assert spans[0].demonym and spans[0].candidates[0].id == "t:russia"
     assert spans[1].candidates[0].id == "t:portcity"
     assert spans[2].candidates == ()
+
+
+def test_arabic_article_forms(real_gazetteer):
+    text = "I went from Gaza City to Al-Nuseirat refugee camp, then to Deir al-Balah and Sharm el-Sheikh."
+    spans = recognise(text, real_gazetteer)
+    assert [s.surface for s in spans] == ["Gaza City", "Al-Nuseirat", "Deir al-Balah", "Sharm el-Sheikh"]
+    assert all(s.candidates[0].country_code in ("PS", "EG") for s in spans)
