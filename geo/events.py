@@ -20,12 +20,14 @@ from geo.resolve import contains
 from geo.text import zone_at
 
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
-_MOVE = r"divert(?:ed|ing|s)?|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|pull(?:ed|ing) out|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
+_MOVE = r"divert(?:ed|ing|s)?|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
 _HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+toward|\s+there)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
 _ARRIVE = r"set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen|sighted|disperse[ds]?|dispersed"
 _STATION = r"(?:drills?|exercises?|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrison(?:ed)?|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
 _TRIGGER = re.compile(rf"\b(?:(?P<head>{_HEAD})|(?P<arrive>{_ARRIVE})|(?P<station>{_STATION})|(?P<move>{_MOVE}))\b", re.I)
 
+# "Frontex, which is based in Warsaw": a relative clause describing an organisation, not a presence.
+_DESCRIBING = re.compile(r"\b(?:which|that)\s+(?:is|are|was|were|has been|have been)\s+(?:also\s+|now\s+)?$", re.I)
 _EXPECTED = re.compile(
     r"\b(?:will|shall|(?:is|are|was|were) (?:expected|scheduled|set|due|slated|planned|planning|going) to|expected to|scheduled|plans? to|planning to|intends? to|to be (?:deployed|sent|moved|transferred)|could|may|might|would)\b",
     re.I,
@@ -164,16 +166,21 @@ _REPORTING = re.compile(
     r"\b(said|says|say|told|tells|reported|reports|announced|announces|stated|claimed|confirmed|noted|added|"
     r"published|posted|wrote|according|statement|release|briefing|address|report)\W+(?:\w+\W+){0,2}$", re.I)
 _REPORTED_AFTER = re.compile(r"^\W*(?:\w+\W+)?(press release|statement|briefing|report|address|announcement)\b", re.I)
+# A wire dateline, "KYIV, Oct 3 (Reuters) -": the date the story was filed, not of the movement.
+_DATELINE_BEFORE = re.compile(r"(?:^|\n)[ \t]*[A-Z][A-Z .'’-]+(?:,[ \t]*[A-Z][\w .'’-]*)?,[ \t]*$")
+_DATELINE_AFTER = re.compile(r"^[ \t]*(?:\([^()\n]{1,40}\)[ \t]*)?[-–—]")
 
 
 def _dates(timexes: list[Timex], published: date | None, text: str = "") -> tuple[date | None, date | None, int]:
     """The dates a sentence gives its claim: the tightest dated expression, else none.
 
-    Dates of the reporting itself ("said on Friday", "Friday's press release") say when a claim
-    was made, not when the movement happened, so they are left out."""
+    Dates of the reporting itself ("said on Friday", "Friday's press release", a dateline) say
+    when a claim was made, not when the movement happened, so they are left out."""
     usable = [t for t in timexes if t.first and t.last and len(t.value) > 4
               and not (text and (_REPORTING.search(text[max(0, t.start - 40):t.start])
-                                 or _REPORTED_AFTER.match(text[t.end:t.end + 30])))]
+                                 or _REPORTED_AFTER.match(text[t.end:t.end + 30])
+                                 or (_DATELINE_BEFORE.search(text[max(0, t.start - 60):t.start])
+                                     and _DATELINE_AFTER.match(text[t.end:t.end + 45]))))]
     if not usable:
         return None, None, 3
     best = min(usable, key=lambda t: (t.precision, (t.last - t.first).days))
@@ -212,6 +219,12 @@ def actor_country(actor: str | None) -> str | None:
 _SEQUENCE = re.compile(r"\b(then|after that|afterwards|later|finally|eventually|next|before (?:going|moving|heading|fleeing))\b", re.I)
 
 
+def _stop_before(text: str, way: Mention, dests: list[tuple[int, Mention]]) -> bool:
+    """A place passed through is a stop when the story goes on from it ("..., then ...")."""
+    nxt = next((m for _, m in dests if m.start > way.end), None)
+    return nxt is not None and bool(_SEQUENCE.search(text[way.end:nxt.start]))
+
+
 def _sequence_groups(text: str, dests: list[tuple[int, Mention]]) -> list[list[tuple[int, Mention]]]:
     """ "went to A, then to B": destinations reached one after another."""
     groups: list[list[tuple[int, Mention]]] = []
@@ -247,7 +260,8 @@ def extract_events(
         in_sent = [(i, mentions[i]) for i in range(lo, hi) if mentions[i].place]
         if not in_sent and not events:
             continue  # no place and nothing before it to complete
-        triggers = list(_TRIGGER.finditer(sent.text))
+        triggers = [t for t in _TRIGGER.finditer(sent.text)
+                    if not (t.group("station") and _DESCRIBING.search(sent.text[max(0, t.start() - 30):t.start()]))]
         if not triggers and len(in_sent) < 2:
             continue
         if zone_at(text, sent.start):
@@ -270,9 +284,13 @@ def extract_events(
         origins = [(i, m) for i, m in in_sent if roles.get(i) == "origin"]
         dests = [(i, m) for i, m in in_sent if roles.get(i) == "destination"
                  or (roles.get(i) == "presence" and presence_verb)]
+        ways = [(i, m) for i, m in in_sent if roles.get(i) == "transit"]
+        if dests and ways:
+            # "walked across the border near Gevgelija, then ... drove them to Belgrade": a stop on the way
+            dests = sorted(dests + [(i, m) for i, m in ways if _stop_before(text, m, dests)], key=lambda d: d[1].start)
         if not dests:
-            # "re-route vessels around the Cape of Good Hope": the way is where they are sent
-            dests = [(i, m) for i, m in in_sent if roles.get(i) == "via"]
+            # "re-route vessels around the Cape of Good Hope", "crossed through X": the way is where they went
+            dests = [(i, m) for i, m in in_sent if roles.get(i) == "via"] or ways
         relation = _relation(triggers, bool(origins), any(roles.get(i) == "presence" for i, _ in dests))
         rel = _RELATIVE.search(sent.text, triggers[0].end())
         if rel:  # "left camps in Bangladesh, where 700,000 had fled in August 2017": not this claim's date

@@ -87,8 +87,9 @@ def _claims(ev: Event) -> tuple[tuple[str, date | None, date | None], ...]:
     return ev.date_claims or ((ev.document, ev.start, ev.end),)
 
 
-def _merge_fragments(events: list[Event]) -> list[Event]:
-    """Join an event that knows the origins with those that know the destination.
+def _merge_fragments(events: list[Event]) -> tuple[list[Event], list[int]]:
+    """Join an event that knows the origins with those that know the destination; returns the
+    events left and the index each had in ``events``.
 
     Destination-only fragments are indexed by head count, so an archive of many events is not
     rescanned pair by pair: an origin event with a count only looks at fragments with that count."""
@@ -109,12 +110,32 @@ def _merge_fragments(events: list[Event]) -> list[Event]:
             a = _combine(a, events[hit])
             gone.add(hit)
         events[i] = a
-    return [e for k, e in enumerate(events) if k not in gone]
+    kept = [k for k in range(len(events)) if k not in gone]
+    return [events[k] for k in kept], kept
 
 
-def _date_key(ev: Event, published: dict[str, date | None]) -> tuple:
-    d = ev.start or ev.end or published.get(ev.document) or date.max
-    return (d, ev.end or d, ev.document)
+def _story_dates(events: list[Event], published: dict[str, date | None]) -> list[date]:
+    """The date each event sorts by. Its own when it has one; otherwise the end of the event
+    told before it in the same article (a narrative moves forward: "two nights later they
+    crossed ...", "then ..."); else, as for a headline that sums up the story, the publication
+    date."""
+    out: list[date | None] = [ev.start or ev.end for ev in events]
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for i, ev in enumerate(events):
+        by_doc[ev.document].append(i)
+    for idx in by_doc.values():
+        last = None
+        for i in idx:
+            if out[i]:
+                last = events[i].end or events[i].start  # what follows it happened after it ended
+            else:
+                out[i] = last
+    return [d or published.get(ev.document) or date.max for d, ev in zip(out, events)]
+
+
+def _in_story_order(events: list[Event], when: list[date]) -> tuple[list[Event], list[date]]:
+    order = sorted(range(len(events)), key=lambda i: (when[i], events[i].end or when[i], events[i].document))
+    return [events[i] for i in order], [when[i] for i in order]
 
 
 def _sources(ev: Event) -> list[str]:
@@ -134,9 +155,9 @@ def build_route(
     gazetteer_version: str = "",
 ) -> Route:
     published = {d.id: d.published for d in documents}
-    events = sorted(events, key=lambda e: _date_key(e, published))
-    events = _merge_fragments(events)
-    events = sorted(events, key=lambda e: _date_key(e, published))
+    events, when = _in_story_order(events, _story_dates(events, published))
+    events, kept = _merge_fragments(events)
+    events, when = _in_story_order(events, [ev.start or ev.end or when[k] for ev, k in zip(events, kept)])
     drafts: list[_LegDraft] = []
     current: list[Place] = []
     visited: set[str] = set()

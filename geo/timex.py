@@ -2166,6 +2166,12 @@ def _days(h: Hit, dct: date | None, anchored: int) -> None:
                     first, last = first + timedelta(days=third), first + timedelta(days=2 * third - 1)
                 else:
                     first = first + timedelta(days=2 * third)
+            if h.mod in ("START", "END") and dct is not None and first <= dct <= last:
+                # "earlier this week" told on Thursday is Monday to Thursday; "later this week", Thursday on
+                if h.mod == "START":
+                    last = dct
+                else:
+                    first = dct
             h.first, h.last = first, last
             days = (last - first).days
             h.precision = 1 if days == 0 else 2 if days <= 6 else 3

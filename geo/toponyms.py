@@ -489,7 +489,7 @@ def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found, modifi
             return False
     # Demonyms and adjectives of nationality ("Canadian", "German") name people, not places.
     if " " not in key and top.kind not in ("country", "region", "water") and (key in _DEMONYMS or _DEMONYM.match(surface)):
-        if not any(c.name.lower() == surface.lower() and c.population > 100_000 for c in cands):
+        if not any(name_key(c.name) == key and c.population > 100_000 for c in cands):  # "Thessaloníki"
             return False
     # A common word written in lowercase elsewhere in the same text ("close", "Just").
     if " " not in key and key in lowercase_words and top.kind not in ("country",) and not (modifiers and SOFT):

@@ -81,3 +81,13 @@ def test_the_past_year_covers_the_days_up_to_publication():
     # TIMEX3 calls it the year before (2023); a route needs the days it spans
     (t,) = find_timexes("Troops massed there over the past year.", PUB)
     assert (t.value, t.first, t.last) == ("2023-10-19/2024-10-18", date(2023, 10, 19), PUB)
+
+
+@pytest.mark.parametrize("text,first,last", [
+    ("They evacuated residents earlier this week.", date(2024, 10, 14), PUB),
+    ("They will move later this week.", PUB, date(2024, 10, 20)),
+    ("They left early this month.", date(2024, 10, 1), date(2024, 10, 10)),
+])
+def test_earlier_and_later_this_unit_stop_at_the_publication_date(text, first, last):
+    (t,) = find_timexes(text, PUB)
+    assert (t.first, t.last) == (first, last)

@@ -125,3 +125,21 @@ def test_exercises_at_sea_place_the_actor_there(fake_gazetteer):
     text = "The frigate and the submarine carried out missile firing drills in Portgrad on Tuesday."
     (ev,), _ = events_of(text, fake_gazetteer)
     assert ev.relation == "station" and ev.origins == ()
+
+
+def test_dateline_date_is_not_the_movements(fake_gazetteer):
+    text = "KYIV, Oct 3 (Reuters) - Ukrainian units have been pulled back from the town of Kursk, the army said."
+    (ev,), _ = events_of(text, fake_gazetteer)
+    assert names(ev.origins) == ["Kursk"] and ev.destinations == () and ev.start is None
+
+
+def test_organisation_seat_is_not_a_presence(fake_gazetteer):
+    text = "Arrivals picked up again, according to the agency, which is based in Brussels."
+    events, used = events_of(text, fake_gazetteer)
+    assert events == [] and used == []
+
+
+def test_a_crossing_followed_by_then_is_a_stop(fake_gazetteer):
+    text = "Two nights later they walked across the border near Voronezh, then a smuggler drove them north to Kursk."
+    (a, b), _ = events_of(text, fake_gazetteer)
+    assert names(a.destinations) == ["Voronezh"] and names(b.origins) == ["Voronezh"] and names(b.destinations) == ["Kursk"]

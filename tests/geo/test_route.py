@@ -118,3 +118,11 @@ def test_a_lone_destination_is_a_route_place():
     route = build_route([ev("a.txt", [], ["Portgrad"], relation="arrive", status="expected")], [], DOCS, {})
     assert route.legs == ()
     assert [(p.place.name, p.role) for p in route.places] == [("Portgrad", "route")]
+
+
+def test_undated_events_follow_the_dated_one_told_before_them():
+    e1 = ev("a.txt", ["Chongjin"], ["Portgrad"], start=date(2024, 10, 8), end=date(2024, 10, 8))
+    e2 = ev("a.txt", [], ["Baseton"])  # "two nights later they went on to Baseton"
+    e3 = ev("a.txt", [], ["Rivertown"], start=date(2024, 10, 14), end=date(2024, 10, 14))
+    assert sorted(legs(build_route([e1, e2, e3], [], DOCS, {}))) == [
+        ("Baseton", "Rivertown", "inferred"), ("Chongjin", "Portgrad", "reported"), ("Portgrad", "Baseton", "inferred")]

@@ -91,3 +91,9 @@ def test_arabic_article_forms(real_gazetteer):
     spans = recognise(text, real_gazetteer)
     assert [s.surface for s in spans] == ["Gaza City", "Al-Nuseirat", "Deir al-Balah", "Sharm el-Sheikh"]
     assert all(s.candidates[0].country_code in ("PS", "EG") for s in spans)
+
+
+def test_accented_city_that_looks_like_a_demonym(real_gazetteer):
+    # "Thessaloniki" ends like "Iraqi"; the gazetteer spells it "Thessaloníki"
+    spans = recognise("The men set off from Thessaloniki on Aug. 28.", real_gazetteer)
+    assert [(s.surface, s.candidates[0].country_code) for s in spans] == [("Thessaloniki", "GR")]
