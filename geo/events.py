@@ -22,8 +22,8 @@ from geo.text import zone_at
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
 _MOVE = r"divert(?:ed|ing|s)?|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
 _HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+toward|\s+there)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
-_ARRIVE = r"set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen|sighted|disperse[ds]?|dispersed"
-_STATION = r"(?:drills?|exercises?|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrison(?:ed)?|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
+_ARRIVE = r"call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:ed|ing) (?:at|in)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen|sighted|disperse[ds]?|dispersed"
+_STATION = r"(?:drills?|exercis(?:es?|ed|ing)|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrison(?:ed)?|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
 _TRIGGER = re.compile(rf"\b(?:(?P<head>{_HEAD})|(?P<arrive>{_ARRIVE})|(?P<station>{_STATION})|(?P<move>{_MOVE}))\b", re.I)
 
 # "Frontex, which is based in Warsaw": a relative clause describing an organisation, not a presence.
@@ -216,20 +216,25 @@ def actor_country(actor: str | None) -> str | None:
     return None
 
 
-_SEQUENCE = re.compile(r"\b(then|after that|afterwards|later|finally|eventually|next|before (?:going|moving|heading|fleeing))\b", re.I)
+_SEQUENCE = re.compile(r"\b(then|after that|afterwards|later|finally|eventually|next|before (?:going|moving|heading|fleeing|continuing|sailing|proceeding|flying|travell?ing))\b", re.I)
 
 
-def _stop_before(text: str, way: Mention, dests: list[tuple[int, Mention]]) -> bool:
-    """A place passed through is a stop when the story goes on from it ("..., then ...")."""
-    nxt = next((m for _, m in dests if m.start > way.end), None)
-    return nxt is not None and bool(_SEQUENCE.search(text[way.end:nxt.start]))
+def _stop_before(way: Mention, dests: list[tuple[int, Mention]]) -> bool:
+    """A place passed through is a stop when the sentence goes on to a destination after it
+    (told after the destination, as in "entered X through Y", its order is unknown). A sea or
+    an ocean is not: "through the Black Sea" says little about where; a strait or canal does."""
+    p = way.place
+    if p.kind == "water" and p.feature_code not in ("STRT", "CHN", "CNL"):
+        return False
+    return any(m.start > way.end for _, m in dests)
 
 
-def _sequence_groups(text: str, dests: list[tuple[int, Mention]]) -> list[list[tuple[int, Mention]]]:
-    """ "went to A, then to B": destinations reached one after another."""
+def _sequence_groups(text: str, dests: list[tuple[int, Mention]], waypoints=frozenset()) -> list[list[tuple[int, Mention]]]:
+    """ "went to A, then to B", "through A to B": destinations reached one after another."""
     groups: list[list[tuple[int, Mention]]] = []
     for item in dests:
-        if groups and _SEQUENCE.search(text[groups[-1][-1][1].end:item[1].start]):
+        if groups and (groups[-1][-1][0] in waypoints or item[0] in waypoints
+                       or _SEQUENCE.search(text[groups[-1][-1][1].end:item[1].start])):
             groups.append([item])
         elif groups:
             groups[-1].append(item)
@@ -285,9 +290,11 @@ def extract_events(
         dests = [(i, m) for i, m in in_sent if roles.get(i) == "destination"
                  or (roles.get(i) == "presence" and presence_verb)]
         ways = [(i, m) for i, m in in_sent if roles.get(i) == "transit"]
-        if dests and ways:
-            # "walked across the border near Gevgelija, then ... drove them to Belgrade": a stop on the way
-            dests = sorted(dests + [(i, m) for i, m in ways if _stop_before(text, m, dests)], key=lambda d: d[1].start)
+        waypoints = [(i, m) for i, m in ways if _stop_before(m, dests)]
+        if waypoints:
+            # "passed through the Skagerrak on its way to the Baltic Sea", "walked across the border
+            # near Gevgelija, then ... drove them to Belgrade": a stop on the way
+            dests = sorted(dests + waypoints, key=lambda d: d[1].start)
         if not dests:
             # "re-route vessels around the Cape of Good Hope", "crossed through X": the way is where they went
             dests = [(i, m) for i, m in in_sent if roles.get(i) == "via"] or ways
@@ -321,7 +328,7 @@ def extract_events(
         count = _count(sent.text)
         prior = tuple(m.place for _, m in origins)
         anaphoric = bool(_ANAPHOR.search(sent.text[: triggers[0].start()]))
-        for group in _sequence_groups(text, dests) or [[]]:
+        for group in _sequence_groups(text, dests, {i for i, _ in waypoints}) or [[]]:
             events.append(Event(
                 doc.id, prior, tuple(m.place for _, m in group), relation if not prior or relation != "station" else "move",
                 status, start, end, prec, mode, actor, count, evidence, origin_country, anaphoric,
@@ -368,6 +375,8 @@ def _roles(text: str, sent: Sentence, in_sent: list[tuple[int, Mention]], trigge
             role = None
         if role and not _same_clause(sent.text, triggers, m.start - sent.start, m.end - sent.start):
             role = None
+        if role and _in_relative_clause(text[sent.start:m.start], triggers):
+            role = None  # "Djibouti, where France keeps its largest base in Africa"
         if role:
             roles[i] = role
         prev_end = m.end
@@ -391,6 +400,16 @@ def _modifier(text: str, m: Mention) -> bool:
         return False
     word = nxt.group(1)
     return word.lower() in _HEAD_NOUNS or (word[:1].isupper() and word.lower() not in ("and", "or"))
+
+
+def _in_relative_clause(before: str, triggers) -> bool:
+    """True if the place sits in a ", where/which/who ..." clause that has not closed and holds
+    no movement verb of its own (", which was ordered to sail to X" is a claim)."""
+    opened = None
+    for opened in _RELATIVE.finditer(before):
+        pass
+    return (opened is not None and "," not in before[opened.end():]
+            and not any(opened.end() <= t.start() < len(before) for t in triggers))
 
 
 def _same_clause(sentence: str, triggers, start: int, end: int) -> bool:

@@ -143,3 +143,18 @@ def test_a_crossing_followed_by_then_is_a_stop(fake_gazetteer):
     text = "Two nights later they walked across the border near Voronezh, then a smuggler drove them north to Kursk."
     (a, b), _ = events_of(text, fake_gazetteer)
     assert names(a.destinations) == ["Voronezh"] and names(b.origins) == ["Voronezh"] and names(b.destinations) == ["Kursk"]
+
+
+def test_a_place_passed_through_on_the_way_is_a_stop(fake_gazetteer):
+    text = "The frigate sailed from Portgrad on Monday and passed through Baseton on its way to Rivertown."
+    evs, _ = events_of(text, fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations)) for e in evs] == [
+        (["Portgrad"], ["Baseton"]), (["Baseton"], ["Rivertown"])]
+
+
+def test_port_call_and_relative_clause(fake_gazetteer):
+    text = ("The carrier is expected to call at Portgrad later this week, where Russia keeps a base near Kursk, "
+            "before continuing to Rivertown.")
+    evs, used = events_of(text, fake_gazetteer)
+    assert [names(e.destinations) for e in evs] == [["Portgrad"], ["Rivertown"]]
+    assert all(e.status == "expected" for e in evs) and "Kursk" not in used
