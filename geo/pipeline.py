@@ -18,6 +18,7 @@ from typing import Callable, Iterable
 from gazetteer.place import Place
 from geo.dates import find_timexes
 from geo.events import extract_events
+from geo.prominence import prefer_prominent
 from geo.gazetteer_port import GazetteerPort
 from geo.model import Document, DocumentMeta, DocumentStatus, Event, Evidence, Mention, Route
 from geo.resolve import resolve
@@ -48,8 +49,9 @@ class DocumentAnalysis:
 
 
 def geoparse(doc_id: str, text: str, gazetteer: GazetteerPort) -> list[Mention]:
-    """Recognise and resolve the toponyms of one text."""
-    return resolve(doc_id, text, recognise(text, gazetteer))
+    """Recognise and resolve the toponyms of one text, the better-known namesake first."""
+    spans = recognise(text, gazetteer)
+    return prefer_prominent(text, resolve(doc_id, text, spans), spans)
 
 
 def analyse_document(doc: Document, gazetteer: GazetteerPort) -> DocumentAnalysis:

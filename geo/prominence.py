@@ -1,0 +1,70 @@
+"""Namesakes on a route map: the better-known place unless the text says otherwise.
+
+The resolver is fitted on local news, where "Hanover" is as likely a small US town as the
+German city. Reporting about troops, ships and refugees names the places a reader knows: when
+the resolver picks a village or a province but the article's own words point at a far bigger
+city of the same name in a country the article names, or at the city a province is named after,
+the route stops at that city. A qualifier ("Hanover, Maryland") always wins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from gazetteer.normalize import name_key
+from gazetteer.place import Place
+from geo.model import Mention
+from geo.resolve import contains
+from geo.toponyms import Span
+
+# How much bigger a namesake must be to overrule the resolver, and how big at least.
+PROMINENCE_RATIO = 10
+PROMINENT_POPULATION = 100_000
+# A province named after its city gives way to the city if the city holds this share of it.
+CITY_SHARE = 0.1
+
+_QUALIFIER_GAP = re.compile(r",\s*(?:the\s+)?$|\s+\($")
+
+
+def prefer_prominent(text: str, mentions: list[Mention], spans: list[Span]) -> list[Mention]:
+    """``mentions`` as resolved from ``spans`` (one each, same order), with namesakes revised."""
+    named = {m.place.country_code for m in mentions if m.place is not None and m.place.kind == "country"}
+    out = []
+    for k, (m, sp) in enumerate(zip(mentions, spans)):
+        p = m.place
+        if p is None or _qualified(text, mentions, k):
+            out.append(m)
+            continue
+        better = _city_of_province(p, sp) or _prominent_namesake(p, sp, named)
+        out.append(replace(m, place=better) if better is not None else m)
+    return out
+
+
+def _qualified(text: str, mentions: list[Mention], k: int) -> bool:
+    """ "Hanover, Maryland", "Frankfurt (Oder)": the next place narrows this one down."""
+    if k + 1 >= len(mentions):
+        return False
+    m, nxt = mentions[k], mentions[k + 1]
+    if nxt.place is None or m.place is None or nxt.start - m.end > 6:
+        return False
+    return bool(_QUALIFIER_GAP.search(text[m.end:nxt.start])) and contains(nxt.place, m.place)
+
+
+def _city_of_province(p: Place, sp: Span) -> Place | None:
+    if p.kind != "region" or p.feature_code not in ("ADM1", "ADM2") or name_key(p.name) != sp.key:
+        return None
+    cities = [c for c in sp.candidates
+              if c.kind == "city" and c.country_code == p.country_code and name_key(c.name) == sp.key
+              and (p.feature_code != "ADM1" or c.admin1_code == p.admin1_code)
+              and c.population >= CITY_SHARE * p.population]
+    return max(cities, key=lambda c: (c.population, c.id), default=None)
+
+
+def _prominent_namesake(p: Place, sp: Span, named: set[str | None]) -> Place | None:
+    if p.kind not in ("city", "site"):
+        return None
+    floor = max(PROMINENT_POPULATION, PROMINENCE_RATIO * p.population)
+    big = [c for c in sp.candidates
+           if c.kind == "city" and c.population >= floor and c.country_code in named and c.country_code != p.country_code]
+    return max(big, key=lambda c: (c.population, c.id), default=None)

@@ -1,0 +1,48 @@
+from gazetteer.place import Place
+from geo.model import Mention
+from geo.prominence import prefer_prominent
+from geo.toponyms import Span
+
+
+def P(pid, name, cc, pop, kind="city", fc="PPL", adm=None, lat=0.0, lon=0.0):
+    return Place(id=pid, name=name, lat=lat, lon=lon, kind=kind, country_code=cc, admin1_code=adm,
+                 population=pop, feature_code=fc)
+
+
+GERMANY = P("de", "Germany", "DE", 83_000_000, "country", "PCLI")
+HANNOVER = P("h-de", "Hannover", "DE", 515_000, adm="DE.06", lat=52.37, lon=9.73)
+HANOVER_US = P("h-us", "Hanover", "US", 38_000, adm="US.MD", lat=39.2, lon=-76.7)
+MARYLAND = P("md", "Maryland", "US", 6_000_000, "region", "ADM1", adm="US.MD", lat=39.0, lon=-76.8)
+SEGOU_REGION = P("s-r", "Ségou", "ML", 636_000, "region", "ADM1", adm="ML.08")
+SEGOU_CITY = P("s-c", "Ségou", "ML", 206_000, adm="ML.08")
+
+
+def run(text, items):
+    """items: (surface, chosen place, candidates) in text order."""
+    spans, mentions, pos = [], [], 0
+    for surface, chosen, cands in items:
+        s = text.index(surface, pos)
+        e = s + len(surface)
+        pos = e
+        spans.append(Span(s, e, surface, surface.lower().replace("é", "e"), tuple(cands)))
+        mentions.append(Mention("d", s, e, surface, chosen))
+    return [m.place.id for m in prefer_prominent(text, mentions, spans)]
+
+
+def test_far_bigger_namesake_in_a_named_country_wins():
+    text = "The train left Germany and passed through Hanover."
+    assert run(text, [("Germany", GERMANY, [GERMANY]), ("Hanover", HANOVER_US, [HANOVER_US, HANNOVER])]) == ["de", "h-de"]
+
+
+def test_not_when_the_country_is_not_named_or_a_qualifier_says_so():
+    assert run("They passed through Hanover.", [("Hanover", HANOVER_US, [HANOVER_US, HANNOVER])]) == ["h-us"]
+    text = "Germany sent them to Hanover, Maryland."
+    assert run(text, [("Germany", GERMANY, [GERMANY]), ("Hanover", HANOVER_US, [HANOVER_US, HANNOVER]),
+                      ("Maryland", MARYLAND, [MARYLAND])]) == ["de", "h-us", "md"]
+
+
+def test_a_province_gives_way_to_the_city_it_is_named_after():
+    text = "The convoy passed through Segou."
+    spans = [Span(26, 31, "Segou", "segou", (SEGOU_CITY, SEGOU_REGION))]
+    got = prefer_prominent(text, [Mention("d", 26, 31, "Segou", SEGOU_REGION)], spans)
+    assert got[0].place == SEGOU_CITY
