@@ -20,16 +20,16 @@ from geo.resolve import contains
 from geo.text import zone_at
 
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
-_MOVE = r"divert(?:ed|ing|s)?|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
+_MOVE = r"divert(?:ed|ing|s)?|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
 _HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+toward|\s+there)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
 _ARRIVE = r"call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:ed|ing) (?:at|in)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen|sighted|disperse[ds]?|dispersed"
-_STATION = r"(?:drills?|exercis(?:es?|ed|ing)|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrison(?:ed)?|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
+_STATION = r"refuel(?:l?ed|l?ing|s)? (?=in|at)|load(?:ed|ing) (?:\w+ )?(?=in|at)|stop(?:ped|ping|s)? (?:over )?(?=in|at)|(?:drills?|exercis(?:es?|ed|ing)|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrison(?:ed)?|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
 _TRIGGER = re.compile(rf"\b(?:(?P<head>{_HEAD})|(?P<arrive>{_ARRIVE})|(?P<station>{_STATION})|(?P<move>{_MOVE}))\b", re.I)
 
 # "Frontex, which is based in Warsaw": a relative clause describing an organisation, not a presence.
 _DESCRIBING = re.compile(r"\b(?:which|that)\s+(?:is|are|was|were|has been|have been)\s+(?:also\s+|now\s+)?$", re.I)
 _EXPECTED = re.compile(
-    r"\b(?:will|shall|(?:is|are|was|were) (?:expected|scheduled|set|due|slated|planned|planning|going) to|expected to|scheduled|plans? to|planning to|intends? to|to be (?:deployed|sent|moved|transferred)|could|may|might|would)\b",
+    r"\b(?:will|shall|(?:is|are|was|were) (?:expected|scheduled|set|due|slated|planned|planning|going) to|expected to|scheduled|plans? to|planning to|intends? to|to be (?:deployed|sent|moved|transferred|taken|flown|shipped|transported|evacuated|relocated)|could|may|might|would)\b",
     re.I,
 )
 # Words that may stand between a preposition and the place it governs.
@@ -78,7 +78,7 @@ _MODES = [
 ]
 _PEOPLE = r"(?:troops|soldiers|forces|personnel|fighters|servicemen|service members|marines|sailors|officers|men|people|refugees|migrants|civilians|workers|recruits|mercenaries|paratroopers|commandos|engineers|advisers|advisors|tanks|vehicles|ships|vessels|aircraft|families|children|residents|evacuees)"
 _COUNT = re.compile(
-    rf"\b(?:an estimated |estimated |about |around |nearly |some |approximately |roughly |as many as |at least |more than |over |up to )?(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?:\s*(?:million|thousand))?)\s+(?:[A-Z][\w'’-]*\s+){{0,3}}(?:[a-z][\w-]*\s+){{0,2}}{_PEOPLE}\b"
+    rf"(?<![-\w])(?:an estimated |estimated |about |around |nearly |some |approximately |roughly |as many as |at least |more than |over |up to )?(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?(?:\s*(?:million|thousand))?)\s+(?:[A-Z][\w'’-]*\s+){{0,3}}(?:[a-z][\w-]*\s+){{0,2}}{_PEOPLE}\b"
 )
 _ACTOR = re.compile(rf"\b((?:[A-Z][\w'’.-]*\s+){{1,3}}(?:[a-z][\w-]*\s+){{0,2}}{_PEOPLE})\b")
 
@@ -99,6 +99,9 @@ _SOURCE_WORDS = {
 _CLAUSE_BREAK = re.compile(r"\b(that|said|says|say|told|while|whereas|although|but|because|which|who)\b|[;:]", re.I)
 
 
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")  # "from the 33rd Air Base in Powidz"
+
+
 def _governing_role(between: str) -> str | None:
     """The role a preposition gives a place, looking back over bridge words."""
     words = _words_back(between)
@@ -111,11 +114,11 @@ def _governing_role(between: str) -> str | None:
             role = _ROLE_PREP[lw]
             if role == "presence":
                 # "displaced from my house in Gaza City": the place locates the origin
-                for j in range(k - 1, max(-1, k - 5), -1):
+                for j in range(k - 1, max(-1, k - 7), -1):
                     lj = words[j].lower()
                     if lj in _ROLE_PREP and _ROLE_PREP[lj] in ("origin", "destination"):
                         return _ROLE_PREP[lj]
-                    if lj in _ROLE_PREP or lj in (",",) or lj not in _BRIDGE:
+                    if lj in _ROLE_PREP or lj in (",",) or (lj not in _BRIDGE and not _ORDINAL.fullmatch(lj)):
                         break
             return role
         if (lw in _BRIDGE or lw in (",",) or w[:1].isupper() or lw.isdigit() or lw.endswith(("’s", "'s"))
@@ -229,12 +232,16 @@ def _stop_before(way: Mention, dests: list[tuple[int, Mention]]) -> bool:
     return any(m.start > way.end for _, m in dests)
 
 
-def _sequence_groups(text: str, dests: list[tuple[int, Mention]], waypoints=frozenset()) -> list[list[tuple[int, Mention]]]:
-    """ "went to A, then to B", "through A to B": destinations reached one after another."""
+def _sequence_groups(text: str, dests: list[tuple[int, Mention]], waypoints=frozenset(), triggers=(),
+                     offset: int = 0) -> list[list[tuple[int, Mention]]]:
+    """ "went to A, then to B", "through A to B", "refuelled in A and landed in B": destinations
+    reached one after another."""
     groups: list[list[tuple[int, Mention]]] = []
     for item in dests:
+        gap_start, gap_end = (groups[-1][-1][1].end, item[1].start) if groups else (0, 0)
         if groups and (groups[-1][-1][0] in waypoints or item[0] in waypoints
-                       or _SEQUENCE.search(text[groups[-1][-1][1].end:item[1].start])):
+                       or _SEQUENCE.search(text[gap_start:gap_end])
+                       or any(gap_start <= offset + t.start() < gap_end and not t.group("station") for t in triggers)):
             groups.append([item])
         elif groups:
             groups[-1].append(item)
@@ -328,7 +335,7 @@ def extract_events(
         count = _count(sent.text)
         prior = tuple(m.place for _, m in origins)
         anaphoric = bool(_ANAPHOR.search(sent.text[: triggers[0].start()]))
-        for group in _sequence_groups(text, dests, {i for i, _ in waypoints}) or [[]]:
+        for group in _sequence_groups(text, dests, {i for i, _ in waypoints}, triggers, sent.start) or [[]]:
             events.append(Event(
                 doc.id, prior, tuple(m.place for _, m in group), relation if not prior or relation != "station" else "move",
                 status, start, end, prec, mode, actor, count, evidence, origin_country, anaphoric,

@@ -229,6 +229,8 @@ def build_route(
                 for p in new:
                     if hub:
                         origin = min(hub, key=lambda c: (km(c, p), c.id))
+                        if origin.id == p.id:
+                            continue
                         drafts.append(_draft(origin, p, ev, **_inferred(base, last_date, when_end), confidence=0.5))
                 current = _unique(current + [p for p in fine_dests])
             else:

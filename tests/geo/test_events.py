@@ -158,3 +158,12 @@ def test_port_call_and_relative_clause(fake_gazetteer):
     evs, used = events_of(text, fake_gazetteer)
     assert [names(e.destinations) for e in evs] == [["Portgrad"], ["Rivertown"]]
     assert all(e.status == "expected" for e in evs) and "Kursk" not in used
+
+
+def test_took_off_refuelled_and_landed_is_a_sequence(fake_gazetteer):
+    text = ("Two C-130 Hercules aircraft took off from the 33rd Air Base in Portgrad on Wednesday, "
+            "refuelled in Baseton, and landed in Rivertown the same evening.")
+    evs, _ = events_of(text, fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations)) for e in evs] == [
+        (["Portgrad"], ["Baseton"]), (["Baseton"], ["Rivertown"])]
+    assert all(e.count is None and e.mode == "air" for e in evs)  # "C-130" is a type, not a head count
