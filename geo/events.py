@@ -20,7 +20,7 @@ from geo.resolve import contains
 from geo.text import zone_at
 
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
-_MOVE = r"divert(?:ed|ing|s)?|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
+_MOVE = r"divert(?:ed|ing|s)?|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying|y|ies)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|follow(?:s|ed|ing)?(?= (?:by|from|to|on)\b)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
 _HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+toward|\s+there)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
 _ARRIVE = r"call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:ed|ing) (?:at|in)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen|sighted|disperse[ds]?|dispersed"
 _STATION = r"refuel(?:l?ed|l?ing|s)? (?=in|at)|load(?:ed|ing) (?:\w+ )?(?=in|at)|stop(?:ped|ping|s)? (?:over )?(?=in|at)|(?:drills?|exercis(?:es?|ed|ing)|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrison(?:ed)?|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
@@ -29,7 +29,7 @@ _TRIGGER = re.compile(rf"\b(?:(?P<head>{_HEAD})|(?P<arrive>{_ARRIVE})|(?P<statio
 # "Frontex, which is based in Warsaw": a relative clause describing an organisation, not a presence.
 _DESCRIBING = re.compile(r"\b(?:which|that)\s+(?:is|are|was|were|has been|have been)\s+(?:also\s+|now\s+)?$", re.I)
 _EXPECTED = re.compile(
-    r"\b(?:will|shall|(?:is|are|was|were) (?:expected|scheduled|set|due|slated|planned|planning|going) to|expected to|scheduled|plans? to|planning to|intends? to|to be (?:deployed|sent|moved|transferred|taken|flown|shipped|transported|evacuated|relocated)|could|may|might|would)\b",
+    r"\b(?:will|shall|(?:is|are|was|were) (?:expected |scheduled |set |due |slated |planned |planning |going )?to (?!be (?:seen|found)\b)|expected to|scheduled|plans? to|planning to|intends? to|to be (?:deployed|sent|moved|transferred|taken|flown|shipped|transported|evacuated|relocated)|could|may|might|would)\b",
     re.I,
 )
 # Words that may stand between a preposition and the place it governs.
@@ -46,6 +46,7 @@ _BRIDGE = {
     "headquarters", "garrison", "positions", "territory", "part", "parts", "port-city", "my", "his", "her",
     "their", "our", "its", "house", "home", "homes", "refugee", "shelter", "shelters", "school", "hospital",
     "tent", "tents", "city", "camp", "then", "later", "back", "again", "finally", "eventually",
+    "beach", "beaches", "shore", "shores", "coastline", "ports", "harbours", "harbors",
 }
 _ROLE_PREP = {
     "from": "origin", "out": "origin",
@@ -65,6 +66,7 @@ _COVER = re.compile(
     r"\b(disguis\w*|dressed|look(?:ed)? like|pos(?:ing|ed) as|pretend\w*|ID cards?|identity|documents|passports?|residents? of|natives? of|born in|recruits from)\b",
     re.I,
 )
+_IN_FROM = re.compile(r"\b(?:flew|flown|came|come|sailed|arrived|moved|brought|ferried|shipped|rolled)\s+in\s+from\b", re.I)
 _RELATIVE = re.compile(r",\s+(?:where|which|who|whom|whose|after which|since when)\b", re.I)
 _ANAPHOR = re.compile(r"\b(they|them|those|these|it|the (?:troops|soldiers|forces|personnel|units?|fighters|refugees|migrants|ships?|vessels?|group|people|families))\b", re.I)
 _ROUTE_WAY = re.compile(r"^\s*[-–—]\s*$")
@@ -112,7 +114,8 @@ def _governing_role(between: str) -> str | None:
             if lw == "from" and k > 0 and words[k - 1].lower() in _SOURCE_WORDS:
                 return None
             role = _ROLE_PREP[lw]
-            if role == "presence":
+            if role == "presence" or lw == "around":
+                # "from beaches around Sfax": "around" only places the origin
                 # "displaced from my house in Gaza City": the place locates the origin
                 for j in range(k - 1, max(-1, k - 7), -1):
                     lj = words[j].lower()
@@ -292,6 +295,7 @@ def extract_events(
         if not triggers:
             continue
         roles = _roles(text, sent, in_sent, triggers)
+        _home_bases(text, sent, in_sent, roles, any(t.group("move") for t in triggers))
         presence_verb = any(t.group("arrive") or t.group("station") for t in triggers)
         origins = [(i, m) for i, m in in_sent if roles.get(i) == "origin"]
         dests = [(i, m) for i, m in in_sent if roles.get(i) == "destination"
@@ -334,7 +338,8 @@ def extract_events(
         mode = _mode(sent.text, neighbour if relation == "move" else "")
         count = _count(sent.text)
         prior = tuple(m.place for _, m in origins)
-        anaphoric = bool(_ANAPHOR.search(sent.text[: triggers[0].start()]))
+        # "they left camps in Bangladesh", "six jets flew in from Aviano": told of those already there
+        anaphoric = bool(_ANAPHOR.search(sent.text[: triggers[0].start()]) or _IN_FROM.search(sent.text))
         for group in _sequence_groups(text, dests, {i for i, _ in waypoints}, triggers, sent.start) or [[]]:
             events.append(Event(
                 doc.id, prior, tuple(m.place for _, m in group), relation if not prior or relation != "station" else "move",
@@ -345,6 +350,28 @@ def extract_events(
         used.update(i for i, _ in origins + dests)
         last_event_sentence = si
     return events, used
+
+
+# "a battalion based in Oberviechtach": a participle describing the unit, no auxiliary before it.
+_HOME_BASE = re.compile(r"\b(?:a|an|the|its|their|his|her|of)\s+(?:[\w-]+\s+){0,3}(?:based|stationed|garrisoned|headquartered)"
+                        r"\s+(?:in|at|near)\s+(?:the\s+)?$", re.I)
+
+
+def _home_bases(text: str, sent: Sentence, in_sent, roles: dict[int, str], moving: bool) -> None:
+    """Where a unit is based, told to describe it while the sentence moves it: where its journey
+    starts when nothing else is said to be its origin ("troops based in Kursk were sent to
+    Belgorod"), else a mention ("soldiers from a battalion based in X will fly from Nuremberg
+    to Vilnius"). Without a movement verb it stays a presence ("troops stationed in Russia")."""
+    homes = [i for i, m in in_sent if roles.get(i) == "presence"
+             and _HOME_BASE.search(text[max(sent.start, m.start - 80):m.start])]
+    if not homes or not moving:
+        return
+    others = any(r == "origin" for i, r in roles.items() if i not in homes)
+    for i in homes:
+        if others:
+            del roles[i]
+        else:
+            roles[i] = "origin"
 
 
 def _relation(triggers, has_origins: bool, has_presence: bool) -> str:

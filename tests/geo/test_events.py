@@ -167,3 +167,25 @@ def test_took_off_refuelled_and_landed_is_a_sequence(fake_gazetteer):
     assert [(names(e.origins), names(e.destinations)) for e in evs] == [
         (["Portgrad"], ["Baseton"]), (["Baseton"], ["Rivertown"])]
     assert all(e.count is None and e.mode == "air" for e in evs)  # "C-130" is a type, not a head count
+
+
+def test_home_base_is_the_origin_only_when_no_other_is_told(fake_gazetteer):
+    text = "The soldiers, from a battalion based in Baseton, will fly from Portgrad to Rivertown on Tuesday."
+    (ev,), used = events_of(text, fake_gazetteer)
+    assert names(ev.origins) == ["Portgrad"] and names(ev.destinations) == ["Rivertown"] and "Baseton" not in used
+    (ev,), _ = events_of("Troops from a brigade based in Baseton were sent to Rivertown.", fake_gazetteer)
+    assert names(ev.origins) == ["Baseton"] and names(ev.destinations) == ["Rivertown"]
+    (ev,), _ = events_of("The number of troops stationed in Baseton could reach 10,000.", fake_gazetteer)
+    assert ev.origins == () and names(ev.destinations) == ["Baseton"]
+
+
+def test_origins_around_a_place_and_following_by_rail(fake_gazetteer):
+    (ev,), _ = events_of("Most boats set off from beaches around Portgrad and Baseton.", fake_gazetteer)
+    assert names(ev.origins) == ["Portgrad", "Baseton"]
+    (ev,), _ = events_of("About 90 vehicles are to follow by rail from Kursk to Voronezh.", fake_gazetteer)
+    assert (names(ev.origins), names(ev.destinations), ev.mode, ev.status) == (["Kursk"], ["Voronezh"], "rail", "expected")
+
+
+def test_flew_in_from_continues_the_story(fake_gazetteer):
+    evs, _ = events_of("Six jets arrived at Portgrad on Thursday. Six jets flew in from Baseton.", fake_gazetteer)
+    assert evs[-1].anaphoric and names(evs[-1].origins) == ["Baseton"]
