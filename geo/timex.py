@@ -1514,6 +1514,10 @@ def _duration_rule(m, doc):
         while doc.text[s].isspace():
             s += 1
         return [("DURATION", value, s, m.end())]
+    rel = (m["rel"] or "").lower()
+    if rel in ("past", "last", "previous", "recent") and n and unit in _UNIT_DAYS and doc.dct is not None:
+        # "in the last six days": the days up to the publication date, for a route (ANCHOR)
+        return ("DURATION", value, ("ANCHOR", max(1, round(n * _UNIT_DAYS[unit]))))
     return ("DURATION", value)
 
 

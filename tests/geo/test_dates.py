@@ -91,3 +91,10 @@ def test_the_past_year_covers_the_days_up_to_publication():
 def test_earlier_and_later_this_unit_stop_at_the_publication_date(text, first, last):
     (t,) = find_timexes(text, PUB)
     assert (t.first, t.last) == (first, last)
+
+
+def test_the_last_n_days_reach_the_publication_date():
+    (t,) = find_timexes("Almost 1,000 refugees have arrived in the last six days.", date(2023, 11, 20))
+    assert (t.first, t.last) == (date(2023, 11, 14), date(2023, 11, 20))
+    (t,) = find_timexes("They came over the past two weeks.", date(2023, 11, 20))
+    assert (t.first, t.last) == (date(2023, 11, 6), date(2023, 11, 20))
