@@ -461,8 +461,12 @@ def _same_clause(sentence: str, triggers, start: int, end: int) -> bool:
 def _qualifies(text: str, m: Mention, in_sent: list[tuple[int, Mention]]) -> bool:
     """True if ``m`` is an area qualifying the place just before it ("Ussuriysk, Primorsky Krai")."""
     for _, other in in_sent:
-        if other.end <= m.start and re.fullmatch(r",\s*|\s+in\s+", text[other.end:m.start]):
-            return contains(m.place, other.place)
+        gap = text[other.end:m.start]
+        if other.end <= m.start and re.fullmatch(r",\s*|\s+in\s+", gap):
+            # "Ramstein, Bavaria": a state of the same country qualifies, even when the writer errs
+            return contains(m.place, other.place) or (
+                gap.startswith(",") and m.place.feature_code == "ADM1" and other.place.kind in ("city", "site")
+                and m.place.country_code == other.place.country_code)
     return False
 
 

@@ -249,8 +249,20 @@ def build_route(
         if final and km(t.origin, final) < km(t.destination, final):
             t.origin, t.destination = t.destination, t.origin
         drafts.append(t)
-    legs = _merge_legs(drafts)
+    legs = _merge_legs(_refine_country_origins(drafts))
     return _assemble(legs, mentions, documents, place_evidence, title, gazetteer_version, lone)
+
+
+def _refine_country_origins(drafts: list[_LegDraft]) -> list[_LegDraft]:
+    """ "Evacuation planes from Afghanistan will land in Bahrain" in a story whose flights leave
+    from Kabul: a country origin is the one place in it that the story's other legs leave from."""
+    starts = _unique([d.origin for d in drafts if d.origin.kind not in ("country", "region")])
+    for d in drafts:
+        if d.origin.kind == "country":
+            inside = [p for p in starts if p.country_code == d.origin.country_code and p.id != d.destination.id]
+            if len(inside) == 1 and not contains(d.destination, inside[0]):
+                d.origin = inside[0]
+    return drafts
 
 
 def _fine(place: Place) -> bool:

@@ -189,3 +189,8 @@ def test_origins_around_a_place_and_following_by_rail(fake_gazetteer):
 def test_flew_in_from_continues_the_story(fake_gazetteer):
     evs, _ = events_of("Six jets arrived at Portgrad on Thursday. Six jets flew in from Baseton.", fake_gazetteer)
     assert evs[-1].anaphoric and names(evs[-1].origins) == ["Baseton"]
+
+
+def test_a_state_after_a_city_qualifies_it_even_when_wrong(fake_gazetteer):
+    (ev,), _ = events_of("The first flights from Kyiv to Portgrad, Amur Oblast, will land on Friday.", fake_gazetteer)
+    assert names(ev.destinations) == ["Portgrad"]

@@ -126,3 +126,13 @@ def test_undated_events_follow_the_dated_one_told_before_them():
     e3 = ev("a.txt", [], ["Rivertown"], start=date(2024, 10, 14), end=date(2024, 10, 14))
     assert sorted(legs(build_route([e1, e2, e3], [], DOCS, {}))) == [
         ("Baseton", "Rivertown", "inferred"), ("Chongjin", "Portgrad", "reported"), ("Portgrad", "Baseton", "inferred")]
+
+
+def test_a_country_origin_is_the_one_place_the_story_leaves_from_in_it():
+    e1 = ev("a.txt", ["Chongjin"], ["Portgrad"], start=date(2024, 10, 8))
+    e2 = ev("a.txt", ["North Korea"], ["Rivertown"], start=date(2024, 10, 9))
+    assert sorted(legs(build_route([e1, e2], [], DOCS, {}))) == [
+        ("Chongjin", "Portgrad", "reported"), ("Chongjin", "Rivertown", "reported")]
+    # two candidates in that country: the country stays
+    e3 = ev("a.txt", ["Hamhung"], ["Baseton"], start=date(2024, 10, 10))
+    assert ("North Korea", "Rivertown", "reported") in legs(build_route([e1, e2, e3], [], DOCS, {}))
