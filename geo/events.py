@@ -71,12 +71,26 @@ _RELATIVE = re.compile(r",\s+(?:where|which|who|whom|whose|after which|since whe
 _ANAPHOR = re.compile(r"\b(they|them|those|these|it|the (?:troops|soldiers|forces|personnel|units?|fighters|refugees|migrants|ships?|vessels?|group|people|families))\b", re.I)
 _ROUTE_WAY = re.compile(r"^\s*[-–—]\s*$")
 _WAY_WORD = re.compile(r"^\s*(highway|motorway|road|freeway|expressway|railway|rail line|railroad|route|corridor|border crossing)\b", re.I)
+# Vehicles say how people moved; places and institutions ("the port of X", "navy", "highway")
+# only hint at it, so a train leaving a port is rail.
 _MODES = [
-    ("ship", re.compile(r"\b(ships?|landing ships?|vessels?|navy|naval|ferr(?:y|ies|ied)|boats?|sail(?:ed|ing)?|port|fleet|maritime|by sea|frigates?|destroyers?|submarines?|carriers?)\b", re.I)),
+    ("ship", re.compile(r"\b(ships?|landing ships?|vessels?|ferr(?:y|ies|ied)|boats?|dinghy|dinghies|sail(?:ed|ing)?|by sea|frigates?|destroyers?|submarines?|carriers?|corvettes?|tankers?|warships?)\b", re.I)),
     ("rail", re.compile(r"\b(trains?|rail(?:way)?s?|railroad|by rail|wagons?)\b", re.I)),
-    ("air", re.compile(r"\b(planes?|aircraft|flights?|fl(?:ew|own)|airlift(?:ed)?|airfields?|airports?|by air|helicopters?|jets?)\b", re.I)),
-    ("road", re.compile(r"\b(trucks?|lorr(?:y|ies)|kamaz|convoys?|highways?|motorway|roads?|buses|bus|vehicles?|cars?|drove|by road)\b", re.I)),
+    ("air", re.compile(r"\b(planes?|aircraft|flights?|fl(?:ew|own|y|ying)|airlift(?:ed)?|by air|helicopters?|jets?)\b", re.I)),
+    ("road", re.compile(r"\b(trucks?|lorr(?:y|ies)|kamaz|convoys?|buses|bus|vehicles?|cars?|drove|driven|by road)\b", re.I)),
     ("foot", re.compile(r"\b(on foot|walked|marched|trekked)\b", re.I)),
+]
+_MODE_SAID = [  # "by rail", "on foot": how, said outright
+    ("rail", re.compile(r"\bby (?:rail|train)\b", re.I)),
+    ("road", re.compile(r"\bby (?:road|truck|lorry|bus|car)\b", re.I)),
+    ("ship", re.compile(r"\bby (?:sea|ship|boat|ferry)\b", re.I)),
+    ("air", re.compile(r"\bby (?:air|plane)\b", re.I)),
+    ("foot", re.compile(r"\bon foot\b", re.I)),
+]
+_MODE_HINTS = [
+    ("ship", re.compile(r"\b(navy|naval|port|fleet|maritime)\b", re.I)),
+    ("air", re.compile(r"\b(airfields?|airports?|air ?bases?)\b", re.I)),
+    ("road", re.compile(r"\b(highways?|motorway|roads?)\b", re.I)),
 ]
 _PEOPLE = r"(?:troops|soldiers|forces|personnel|fighters|servicemen|service members|marines|sailors|officers|men|people|refugees|migrants|civilians|workers|recruits|mercenaries|paratroopers|commandos|engineers|advisers|advisors|tanks|vehicles|ships|vessels|aircraft|families|children|residents|evacuees)"
 _COUNT = re.compile(
@@ -151,10 +165,13 @@ def _count(sentence: str) -> int | None:
 
 
 def _mode(*texts: str) -> str:
+    """The way said outright ("by rail"), else the vehicle named first (in the sentence, then
+    its neighbour), else a hint."""
     for text in texts:
-        for mode, pattern in _MODES:
-            if pattern.search(text):
-                return mode
+        for table in (_MODE_SAID, _MODES, _MODE_HINTS):
+            found = [(m.start(), mode) for mode, pattern in table for m in [pattern.search(text)] if m]
+            if found:
+                return min(found)[1]
     return "unknown"
 
 

@@ -1,3 +1,4 @@
+import pytest
 from datetime import date
 
 from geo.dates import find_timexes
@@ -194,3 +195,15 @@ def test_flew_in_from_continues_the_story(fake_gazetteer):
 def test_a_state_after_a_city_qualifies_it_even_when_wrong(fake_gazetteer):
     (ev,), _ = events_of("The first flights from Kyiv to Portgrad, Amur Oblast, will land on Friday.", fake_gazetteer)
     assert names(ev.destinations) == ["Portgrad"]
+
+
+@pytest.mark.parametrize("sentence,mode", [
+    ("The train, loaded with 40 tanks, left the port of Kursk for Voronezh.", "rail"),
+    ("About 90 vehicles are to follow by rail from Kursk to Voronezh.", "rail"),
+    ("Navy ships transported troops from Kursk to Voronezh.", "ship"),
+    ("A Kamaz truck drove from Kursk to Voronezh along the highway.", "road"),
+    ("Troops moved from Kursk to the Voronezh airfield.", "air"),
+])
+def test_mode_from_the_vehicle_before_hints(fake_gazetteer, sentence, mode):
+    (ev,), _ = events_of(sentence, fake_gazetteer)
+    assert ev.mode == mode
