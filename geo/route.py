@@ -163,6 +163,7 @@ def build_route(
     visited: set[str] = set()
     last_date: date | None = None
     transits: list[_LegDraft] = []
+    final: list[Place] = []  # the stops the story reached last
     lone: list[Place] = []  # ends of one-ended movements ("withdrew from Kherson", "arrived in Havana")
     current_doc, seen_current, prev_doc = None, current, None
     for k, ev in enumerate(events):
@@ -243,10 +244,12 @@ def build_route(
                     current = list(new)
             visited.update(p.id for p in fine_dests)
         last_date = max(d for d in (last_date, ev.end or ev.start) if d) if (last_date or ev.end or ev.start) else None
-    # A sighting on the way between two places points toward where the story ends.
-    final = current[0] if current else None
+        if fine_dests:
+            final = fine_dests
+    # A sighting on the way between two places points toward where the story ends: the stops
+    # reached last.
     for t in transits:
-        if final and km(t.origin, final) < km(t.destination, final):
+        if final and min(km(t.origin, f) for f in final) < min(km(t.destination, f) for f in final):
             t.origin, t.destination = t.destination, t.origin
         drafts.append(t)
     legs = _merge_legs(_refine_country_origins(drafts))

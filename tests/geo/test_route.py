@@ -136,3 +136,10 @@ def test_a_country_origin_is_the_one_place_the_story_leaves_from_in_it():
     # two candidates in that country: the country stays
     e3 = ev("a.txt", ["Hamhung"], ["Baseton"], start=date(2024, 10, 10))
     assert ("North Korea", "Rivertown", "reported") in legs(build_route([e1, e2, e3], [], DOCS, {}))
+
+
+def test_sighting_points_toward_the_stop_reached_last():
+    e1 = ev("a.txt", ["Kyiv"], ["Kursk"], start=date(2024, 10, 6))
+    e2 = ev("a.txt", ["Kursk"], ["Voronezh"], relation="transit", start=date(2024, 10, 8), end=date(2024, 10, 8))
+    e3 = ev("a.txt", [], ["Vladimir"], relation="arrive", start=date(2024, 10, 9))
+    assert ("Kursk", "Voronezh", "reported") in legs(build_route([e1, e2, e3], [], DOCS, {}))
