@@ -4,7 +4,8 @@ The resolver is fitted on local news, where "Hanover" is as likely a small US to
 German city. Reporting about troops, ships and refugees names the places a reader knows: when
 the resolver picks a village or a province but the article's own words point at a far bigger
 city of the same name in a country the article names, or at the city a province is named after,
-the route stops at that city. A qualifier ("Hanover, Maryland") always wins.
+or a country is named like its capital (Djibouti, Singapore, Luxembourg), the route stops at
+that city. A qualifier ("Hanover, Maryland") always wins.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def prefer_prominent(text: str, mentions: list[Mention], spans: list[Span]) -> l
         if p is None or _qualified(text, mentions, k):
             out.append(m)
             continue
-        better = _city_of_province(p, sp) or _prominent_namesake(p, sp, named)
+        better = _city_of_province(p, sp) or _prominent_namesake(p, sp, named) or _capital_of_the_same_name(p, sp)
         out.append(replace(m, place=better) if better is not None else m)
     return out
 
@@ -58,6 +59,16 @@ def _city_of_province(p: Place, sp: Span) -> Place | None:
               if c.kind == "city" and c.country_code == p.country_code and name_key(c.name) == sp.key
               and (p.feature_code != "ADM1" or c.admin1_code == p.admin1_code)
               and c.population >= CITY_SHARE * p.population]
+    return max(cities, key=lambda c: (c.population, c.id), default=None)
+
+
+def _capital_of_the_same_name(p: Place, sp: Span) -> Place | None:
+    """ "call at Djibouti", "docked in Singapore": a country with a city of its very name there
+    is mapped at the city, a point a ship or a plane can reach."""
+    if p.kind != "country":
+        return None
+    cities = [c for c in sp.candidates if c.kind == "city" and c.country_code == p.country_code
+              and name_key(c.name) == sp.key and c.population >= PROMINENT_POPULATION / 2]
     return max(cities, key=lambda c: (c.population, c.id), default=None)
 
 

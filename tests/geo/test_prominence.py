@@ -46,3 +46,12 @@ def test_a_province_gives_way_to_the_city_it_is_named_after():
     spans = [Span(26, 31, "Segou", "segou", (SEGOU_CITY, SEGOU_REGION))]
     got = prefer_prominent(text, [Mention("d", 26, 31, "Segou", SEGOU_REGION)], spans)
     assert got[0].place == SEGOU_CITY
+
+
+def test_a_country_named_like_its_capital_is_mapped_at_the_city():
+    country = P("dj", "Djibouti", "DJ", 958_000, "country", "PCLI")
+    city = P("dj-c", "Djibouti", "DJ", 626_000)
+    kuwait = P("kw", "Kuwait", "KW", 4_000_000, "country", "PCLI")
+    kuwait_city = P("kw-c", "Kuwait City", "KW", 60_000)
+    assert run("It will call at Djibouti.", [("Djibouti", country, [country, city])]) == ["dj-c"]
+    assert run("It will call at Kuwait.", [("Kuwait", kuwait, [kuwait, kuwait_city])]) == ["kw"]
