@@ -515,6 +515,19 @@ def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found, modifi
         nxt = name_key(rest[0]) if rest else ""
         if nxt not in _QUALIFIED and rest[0] not in _CONNECTORS and not _is_place_key(name_key(" ".join(rest)), found):
             return False
+    # "Manuel Gonzalez": a first name and a surname that only a small place's alternate name
+    # matches ("Colonia Manuel González"), or that is no place as a whole, is a person.
+    small_alias = top.kind == "city" and top.population < 100_000 and not any(name_key(c.name) == key for c in cands[:5])
+    if " " in key and key.split()[0] in first_names() and small_alias:
+        return False
+    if len(run.words) == 2 and name_key(text[run_start:run_start + 40].split()[0]) in first_names() \
+            and top.kind == "city" and top.population < 100_000:
+        whole = name_key(text[run_start:run_end])
+        if not any(name_key(c.name) == whole for c in found.get(whole, ())[:5]):
+            return False
+    # "Alone, ...": a sentence-initial common word that only a small place's alternate name matches
+    if " " not in key and small_alias and key in common_words() and _sentence_initial(text, s):
+        return False
     # Sentence-initial single words that are common English words capitalised by position.
     if " " not in key and _sentence_initial(text, s) and key in _COMMON_INITIAL:
         return False

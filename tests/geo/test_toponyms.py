@@ -97,3 +97,9 @@ def test_accented_city_that_looks_like_a_demonym(real_gazetteer):
     # "Thessaloniki" ends like "Iraqi"; the gazetteer spells it "Thessaloníki"
     spans = recognise("The men set off from Thessaloniki on Aug. 28.", real_gazetteer)
     assert [(s.surface, s.candidates[0].country_code) for s in spans] == [("Thessaloniki", "GR")]
+
+
+def test_people_and_sentence_initial_words_matched_by_small_places_aliases(real_gazetteer):
+    text = ("Alone among his brothers, Manuel Gonzalez believes the boy should go back. "
+            "They flew to Paris and then to Fort Worth.")
+    assert [s.surface for s in recognise(text, real_gazetteer)] == ["Paris", "Fort Worth"]
