@@ -169,6 +169,7 @@ class Gazetteer:
         self._lock = threading.RLock()
         self._cache: dict[int, Place] = {}
         self._key_cache: dict[str, list[tuple[Place, int]]] = {}
+        self._ranked: dict[str, list[tuple[Place, float]]] = {}  # built-in rows ranked without filters
 
     # ------------------------------------------------------------------ opening
     def _db(self) -> sqlite3.Connection:
@@ -197,6 +198,7 @@ class Gazetteer:
                 self._con.close()
                 self._con = None
             self._key_cache.clear()
+            self._ranked.clear()
             self.imported.close()
 
     @property
@@ -250,9 +252,9 @@ class Gazetteer:
         near = parse_latlon(near) if near is not None else None
         kinds = frozenset(kinds) if kinds is not None else None
         uniq = sorted({k for k in keys if k})
-        hits: dict[str, list[tuple[Place, int]]] = {}
-        # The built-in database never changes under an open connection: its rows per key are
-        # memoised (bounded); user and imported entries are read fresh every time.
+        # The built-in database never changes under an open connection: its rows per key, and
+        # their plain ranking, are memoised (bounded); user and imported entries are read fresh
+        # every time, and a key that has any is ranked afresh.
         cache = self._key_cache
         todo = [k for k in uniq if k not in cache]
         for i in range(0, len(todo), _CHUNK):
@@ -267,22 +269,31 @@ class Gazetteer:
                 found[row[0]].append((self._place(row[2:]), row[1]))
             if len(cache) > 300_000:
                 cache.clear()
+                self._ranked.clear()
             cache.update(found)
-        for k in uniq:
-            if cache.get(k):
-                hits[k] = list(cache[k])
-        for k, extra in self.imported.lookup(uniq).items():
-            hits.setdefault(k, []).extend(extra)
+        extra: dict[str, list[tuple[Place, int]]] = {}
+        for k, hits in self.imported.lookup(uniq).items():
+            extra.setdefault(k, []).extend(hits)
         for k in uniq:
             user_hits = self.user.lookup(k)
             if user_hits:
-                hits.setdefault(k, []).extend(user_hits)
+                extra.setdefault(k, []).extend(user_hits)
+        plain = ccs is None and near is None and kinds is None
         out = {}
         for k in uniq:
-            if k in hits:
-                ranked = self._rank(hits[k], ccs, near, kinds)
-                if ranked:
-                    out[k] = ranked
+            base = cache.get(k)
+            if k in extra:
+                ranked = self._rank((base or []) + extra[k], ccs, near, kinds)
+            elif not base:
+                continue
+            elif plain:
+                ranked = self._ranked.get(k)
+                if ranked is None:
+                    ranked = self._ranked[k] = self._rank(base, None, None)
+            else:
+                ranked = self._rank(base, ccs, near, kinds)
+            if ranked:
+                out[k] = list(ranked)
         return out
 
     def lookup_keys(self, keys: Iterable[str], country_codes=None, near=None, kinds=None) -> dict[str, list[Place]]:

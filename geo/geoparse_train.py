@@ -59,13 +59,13 @@ def collect(docs, gazetteer, names):
         for rnd in range(R.ROUNDS):
             cands, by_key, feats = R.candidate_features(text, spans, choice, rnd, doc)
             if rnd < R.ROUNDS - 1:
-                choice = {k: cands[by_key[k][0]][max(range(len(fs)), key=lambda j: (R._score(fs[j]), -j))]
+                choice = {k: cands[k][max(range(len(fs)), key=lambda j: (R._score(fs[j]), -j))]
                           for k, fs in feats.items()}
         for k, idxs in by_key.items():
             g = gold[idxs[0]]
             if g.get("lat") is None:
                 continue
-            cs = cands[idxs[0]]
+            cs = cands[k]
             dist = [R.km_between(g["lat"], g["lon"], c.lat, c.lon) for c in cs]
             best = min(range(len(cs)), key=lambda j: dist[j])
             if dist[best] > 161 or len(cs) < 2:

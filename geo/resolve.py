@@ -21,6 +21,8 @@ import math
 import re
 from collections import defaultdict
 
+import numpy as np
+
 from gazetteer.normalize import name_key
 from gazetteer.place import Place
 from geo.model import Mention
@@ -30,7 +32,7 @@ MAX_CANDIDATES = 30
 ROUNDS = 3
 POOL = 10  # candidates of the other names that count as soft context
 
-#: feature weights of the candidate score (see :func:`_features`), fitted by
+#: feature weights of the candidate score (see :func:`_score`), fitted by
 #: ``python -m geo.geoparse_train`` on the training half of LGL (held-out half: acc@161 0.849,
 #: 0.871 with the fallback of :func:`resolve`)
 WEIGHTS = {
@@ -95,22 +97,24 @@ def _inside(area: Place, place: Place) -> bool:
 _LOCAL = ("city", "site", "water", "other")
 
 
+_QUALIFIED_BY_NEXT = re.compile(r",\s*|\s+in\s+(?:the\s+)?|\s*\(|,?\s+near\s+")
+_QUALIFIED_BY_PREVIOUS = re.compile(r"[’']s?\s+(?:[a-z\-]+\s+){0,3}")
+
+
 def _qualifiers(text: str, spans: list[Span]) -> dict[int, list[int]]:
     """Spans qualified by a following or preceding area: "X, Y", "X in Y", "Y's X"."""
     out: dict[int, list[int]] = defaultdict(list)
-    for i, a in enumerate(spans):
-        if i + 1 < len(spans):
-            b = spans[i + 1]
-            gap = text[a.end:b.start]
-            if re.fullmatch(r",\s*|\s+in\s+(?:the\s+)?|\s*\(|,?\s+near\s+", gap):
-                out[i].append(i + 1)
-            if re.fullmatch(r"[’']s?\s+(?:[a-z\-]+\s+){0,3}", gap):
-                out[i + 1].append(i)
+    for i in range(len(spans) - 1):
+        gap = (spans[i].end, spans[i + 1].start)  # matched in place: gaps can be long
+        if _QUALIFIED_BY_NEXT.fullmatch(text, *gap):
+            out[i].append(i + 1)
+        if _QUALIFIED_BY_PREVIOUS.fullmatch(text, *gap):
+            out[i + 1].append(i)
     return out
 
 
-def _unit(p: Place) -> tuple[float, float, float]:
-    la, lo = math.radians(p.lat), math.radians(p.lon)
+def _unit(lat: float, lon: float) -> tuple[float, float, float]:
+    la, lo = math.radians(lat), math.radians(lon)
     return (math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la))
 
 
@@ -118,82 +122,9 @@ def _km_of_dot(dot: float) -> float:
     return 6371.0 * math.acos(max(-1.0, min(1.0, dot)))
 
 
-def _static_features(c: Place, rank: int, quals: list[Span], top_pop: float) -> dict[str, float]:
-    """What a candidate brings by itself: rank, size, kind, qualifiers."""
-    lp = math.log10(max(c.population, 0) + 10)
-    f = {
-        "rank": 1.0 / (1 + rank),
-        "top": float(rank == 0),
-        "pop": lp / 7,
-        "pop_rel": (lp - top_pop) / 7,
-        "big": float(c.population >= 1_000_000),
-        "is_country": float(c.kind == "country"),
-        "is_admin1": float(c.kind == "region" and c.feature_code == "ADM1"),
-        "is_admin2": float(c.feature_code == "ADM2"),
-        "is_water": float(c.kind in ("water", "site", "other") or (c.kind == "region" and c.source == "curated")),
-    }
-    if quals:
-        hit = any(_inside(q, c) or (q.country_code == c.country_code and q.kind == "country")
-                  for qs in quals for q in qs.candidates[:8])
-        f["qualified"] = float(hit)
-        f["qualifier_miss"] = float(not hit)
-    return f
-
-
-def _context_features(c: Place, cv, others: list[Place], local_vecs) -> dict[str, float]:
-    """What the article's other places (their current choices) say about a candidate."""
-    f: dict[str, float] = {}
-    if not others:
-        return f
-    n = len(others)
-    same_cc = sum(1 for o in others if o.country_code and o.country_code == c.country_code)
-    f["country"] = same_cc / n
-    f["country_cnt"] = 1 - math.exp(-same_cc / 2)
-    if c.admin1_code:
-        same_a1 = sum(1 for o in others if o.admin1_code == c.admin1_code)
-        f["admin1"] = same_a1 / n
-        f["admin1_cnt"] = 1 - math.exp(-same_a1 / 2)
-    if c.kind in ("country", "region"):
-        inside = sum(1 for o in others if _inside(c, o))
-        f["inside"] = inside / n
-        f["inside_cnt"] = 1 - math.exp(-inside / 2)
-    if c.kind != "country" and local_vecs:
-        dot = max(cv[0] * v[0] + cv[1] * v[1] + cv[2] * v[2] for v in local_vecs)
-        d = _km_of_dot(dot)
-        f["near"] = math.exp(-d / 150.0)
-        f["near_far"] = math.exp(-d / 800.0)
-    return f
-
-
-def _features(c: Place, rank: int, quals: list[Span], others: list[Place], top_pop: float,
-              pool: list[list[Place]] = ()) -> dict[str, float]:
-    """All features of one candidate (the slow reference of what :func:`candidate_features` computes)."""
-    f = _static_features(c, rank, quals, top_pop)
-    f.update(_pool_features(c, _unit(c), [[(o, _unit(o)) for o in cs] for cs in pool]))
-    local = [_unit(o) for o in others if o.kind in _LOCAL or o.feature_code == "ADM2"]
-    f.update(_context_features(c, _unit(c), others, local))
-    return f
-
-
-def _pool_features(c: Place, cv, pool) -> dict[str, float]:
-    """Soft context: the other names' candidates, whichever of them gets chosen."""
-    f: dict[str, float] = {}
-    if not pool:
-        return f
-    n = len(pool)
-    if c.admin1_code:
-        f["admin1_any"] = sum(1 for cs in pool if any(o.admin1_code == c.admin1_code for o, _ in cs)) / n
-    if c.kind != "country":
-        best = -2.0
-        for cs in pool:
-            for o, v in cs:
-                if o.kind != "country":
-                    dot = cv[0] * v[0] + cv[1] * v[1] + cv[2] * v[2]
-                    if dot > best:
-                        best = dot
-        if best > -2.0:
-            f["near_any"] = math.exp(-_km_of_dot(best) / 100.0)
-    return f
+def _qualified(c: Place, quals: list[Span]) -> bool:
+    return any(_inside(q, c) or (q.country_code == c.country_code and q.kind == "country")
+               for qs in quals for q in qs.candidates[:8])
 
 
 def _score(f: dict[str, float]) -> float:
@@ -230,59 +161,309 @@ def _plausible_candidates(cands, key: str = "", qualified: bool = False) -> list
     return keep or cands[:1]
 
 
+#: the features in the order the reference implementation (plain Python, one candidate at a
+#: time: ``tests/geo/resolve_reference.py``) sums them into a score: prior, qualifiers, the other
+#: names' candidates (fixed for the document), then the article's current choices (each round).
+#: Adding the columns in this order keeps every score the same float, bit for bit.
+_FIXED = ("rank", "top", "pop", "pop_rel", "big", "is_country", "is_admin1", "is_admin2", "is_water",
+          "qualified", "qualifier_miss", "admin1_any", "near_any")
+_CONTEXT = ("country", "country_cnt", "admin1", "admin1_cnt", "inside", "inside_cnt", "near", "near_far")
+_NO_DOT = -3.0  # below any dot product of two unit vectors: "no such place"
+
+
+class _Memo(dict):
+    """A bounded memo of a pure function of one hashable value. The same places, distances
+    and counts recur in every article, and ``math.acos``/``math.exp`` are the costly part of
+    a feature (numpy's vectorised versions may differ from them in the last bit)."""
+
+    def __init__(self, fn, limit: int = 100_000):
+        super().__init__()
+        self.fn, self.limit = fn, limit
+
+    def __missing__(self, x):
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[x] = self.fn(x)
+        return value
+
+
+_CNT = _Memo(lambda n: 1 - math.exp(-n / 2))
+_NEAR_ANY = _Memo(lambda dot: math.exp(-_km_of_dot(dot) / 100.0))
+_NEAR = _Memo(lambda dot: math.exp(-_km_of_dot(dot) / 150.0))
+_NEAR_FAR = _Memo(lambda dot: math.exp(-_km_of_dot(dot) / 800.0))
+
+
+def _mapped(memo: _Memo, values: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """``memo`` of each present value, 0.0 elsewhere."""
+    return np.array([memo[v] if p else 0.0 for v, p in zip(values.tolist(), present.tolist())], dtype=float)
+
+
+def _saturating(counts: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """``1 - exp(-count / 2)`` of each present count, 0.0 elsewhere."""
+    table = np.array([_CNT[n] for n in range(int(counts.max(initial=0)) + 1)])
+    return np.where(present, table[counts], 0.0)
+
+
+def _codes(values: list) -> np.ndarray:
+    """Integer codes of the values, equal where the values are equal; every falsy value gets
+    ``len(values)``, a code that stands for "matches nothing" (no eligible place has it)."""
+    table: dict = {}
+    n = len(values)
+    return np.array([table.setdefault(v, len(table)) if v else n for v in values], dtype=np.intp)
+
+
+#: what the features need of a place, as numbers (flags as 0/1): unit vector, log population, kinds
+_RECORD = ("x", "y", "z", "log_pop", "big", "country", "region", "local", "not_adm1", "adm2", "water", "has_cc",
+           "has_a1", "a1_area")
+
+
+def _record(p: Place) -> tuple:
+    """``p`` as the values named in :data:`_RECORD` (memoised: the same places recur)."""
+    fc = p.feature_code
+    return (*_unit(p.lat, p.lon), math.log10(max(p.population, 0) + 10), p.population >= 1_000_000,
+            p.kind == "country", p.kind == "region", p.kind in _LOCAL or fc == "ADM2", fc != "ADM1", fc == "ADM2",
+            p.kind in ("water", "site", "other") or (p.kind == "region" and p.source == "curated"),
+            bool(p.country_code), bool(p.admin1_code),
+            p.kind == "region" and bool(p.admin1_code) and fc in ("ADM1", None))
+
+
+_RECORDS = _Memo(_record)
+
+Column = tuple[np.ndarray, np.ndarray]  # values (0.0 where absent), present
+
+
+def _weighted_sum(columns: dict[str, Column], order: tuple[str, ...], total: np.ndarray) -> np.ndarray:
+    """``total`` plus each column times its weight, in ``order`` (an absent feature adds 0.0,
+    which leaves a float sum as it is, as :func:`_score` skipping it does)."""
+    for name in order:
+        total = total + WEIGHTS.get(name, 0.0) * columns[name][0]
+    return total
+
+
 class _Doc:
-    """Per-document state of the resolver: candidates, qualifiers and the features that do
-    not change between rounds (computed once)."""
+    """Per-document state of the resolver.
+
+    The candidates of every distinct key are laid out as consecutive rows, and what the
+    features compare (unit vectors, country, admin1, kind) is held in arrays over the rows, so
+    that a round scores every candidate with a few array operations instead of comparing
+    each candidate with each other place in Python (O(keys^2 x candidates) per round). The
+    features that do not change between rounds are summed once. Every feature is computed
+    with the same float operations, in the same order, as the plain definition, so choices and
+    scores are exactly the reference's (``tests/geo/test_resolve_exact.py``).
+    """
 
     def __init__(self, text: str, spans: list[Span]):
         quals = _qualifiers(text, spans)
-        self.cands = [_plausible_candidates(sp.candidates[:MAX_CANDIDATES], sp.key, bool(quals.get(i)))
-                      for i, sp in enumerate(spans)]
         self.by_key: dict[str, list[int]] = defaultdict(list)
         for i, sp in enumerate(spans):
-            if self.cands[i]:
+            if sp.candidates:
                 self.by_key[sp.key].append(i)
-        self.vec: dict[str, tuple[float, float, float]] = {}
-        for cs in self.cands:
-            for c in cs:
-                if c.id not in self.vec:
-                    self.vec[c.id] = _unit(c)
-        pools = {k: [(o, self.vec[o.id]) for o in self.cands[v[0]][:POOL]] for k, v in self.by_key.items()}
-        self.static: dict[str, list[dict[str, float]]] = {}
-        for k, idxs in self.by_key.items():
+        self.keys = list(self.by_key)
+        self.cands, position = self._candidates(spans, quals)
+        self.bounds: list[tuple[int, int]] = []
+        self.places: list[Place] = []
+        for k in self.keys:
+            self.bounds.append((len(self.places), len(self.places) + len(self.cands[k])))
+            self.places.extend(self.cands[k])
+        self.key = np.array([ki for ki, (s, e) in enumerate(self.bounds) for _ in range(s, e)], dtype=np.intp)
+        self.rank = np.array([j for s, e in self.bounds for j in range(e - s)], dtype=np.intp)
+        self._place_arrays(position)
+        self.fixed = self._fixed_columns(spans, quals)
+        self.fixed_total = _weighted_sum(self.fixed, _FIXED, np.zeros(len(self.places)))
+
+    def _candidates(self, spans: list[Span], quals: dict[int, list[int]]
+                    ) -> tuple[dict[str, list[Place]], dict[str, Place]]:
+        """Each key's plausible candidates (those of its first span), and the first candidate
+        of each id in text order over all spans (whose position stands for the id's)."""
+        cands: dict[str, list[Place]] = {}
+        position: dict[str, Place] = {}
+        plausible: dict[tuple[str, bool], tuple] = {}  # the spans of a key mostly share candidates
+        for i, sp in enumerate(spans):
+            if not sp.candidates:
+                continue
+            qualified = bool(quals.get(i))
+            done = plausible.get((sp.key, qualified))
+            if done is None or done[0] != sp.candidates:
+                done = plausible[sp.key, qualified] = (
+                    sp.candidates, _plausible_candidates(sp.candidates[:MAX_CANDIDATES], sp.key, qualified))
+            cands.setdefault(sp.key, done[1])
+            for c in done[1]:
+                position.setdefault(c.id, c)
+        return cands, position
+
+    def _place_arrays(self, position: dict[str, Place]) -> None:
+        places = self.places
+        rec = np.array([_RECORDS[p] for p in places], dtype=float).reshape(-1, len(_RECORD))
+        self.vec, self.log_pop = rec[:, 0:3], rec[:, 3]
+        for r, p in enumerate(places):
+            q = position[p.id]
+            if q is not p and (q.lat, q.lon) != (p.lat, p.lon):
+                self.vec[r] = _unit(q.lat, q.lon)
+        flag = dict(zip(_RECORD[4:], (rec[:, 4:] > 0).T))
+        self.big, self.is_country, self.is_region = flag["big"], flag["country"], flag["region"]
+        self.is_local, self.not_adm1, self.is_adm2 = flag["local"], flag["not_adm1"], flag["adm2"]
+        self.is_water, self.has_cc, self.has_a1 = flag["water"], flag["has_cc"], flag["has_a1"]
+        self.cc = _codes([p.country_code for p in places])
+        self.a1 = _codes([p.admin1_code for p in places])
+        self.pid = _codes([p.id for p in places])
+        # the code an area compares with the places inside it (``contains``): a country its
+        # country code, an admin1 region (ADM1 or of unknown level) its admin1 code
+        none = len(places)
+        self.inside_cc = np.where(self.is_country, self.cc, none)
+        self.inside_a1 = np.where(flag["a1_area"], self.a1, none)
+
+    # ------------------------------------------------------------ features fixed for the document
+    def _fixed_columns(self, spans: list[Span], quals: dict[int, list[int]]) -> dict[str, Column]:
+        """What a candidate brings by itself (rank, size, kind, qualifiers) and the soft
+        context of the other names' candidates: the features that stay the same every round."""
+        always = np.ones(len(self.places), dtype=bool)
+        lp = self.log_pop
+        top_pop = np.maximum.reduceat(lp, [s for s, _ in self.bounds])[self.key] if len(lp) else lp
+        cols = {
+            "rank": (1.0 / (1 + self.rank), always),
+            "top": ((self.rank == 0).astype(float), always),
+            "pop": (lp / 7, always),
+            "pop_rel": ((lp - top_pop) / 7, always),
+            "big": (self.big.astype(float), always),
+            "is_country": (self.is_country.astype(float), always),
+            "is_admin1": ((self.is_region & ~self.not_adm1).astype(float), always),
+            "is_admin2": (self.is_adm2.astype(float), always),
+            "is_water": (self.is_water.astype(float), always),
+        }
+        cols["qualified"], cols["qualifier_miss"] = self._qualifier_columns(spans, quals)
+        cols["admin1_any"], cols["near_any"] = self._pool_columns()
+        return cols
+
+    def _qualifier_columns(self, spans: list[Span], quals: dict[int, list[int]]) -> tuple[Column, Column]:
+        """Whether a qualifier of any of the key's spans ("X, Y", "Y's X") fits the candidate."""
+        hit = np.zeros(len(self.places))
+        present = np.zeros(len(self.places), dtype=bool)
+        for (s, e), idxs in zip(self.bounds, self.by_key.values()):
             q = [spans[j] for i in idxs for j in quals.get(i, ())]
-            cs = self.cands[idxs[0]]
-            top_pop = max(math.log10(max(c.population, 0) + 10) for c in cs)
-            pool = [pl for kk, pl in pools.items() if kk != k]
-            rows = []
-            for rank, c in enumerate(cs):
-                f = _static_features(c, rank, q, top_pop)
-                f.update(_pool_features(c, self.vec[c.id], pool))
-                rows.append(f)
-            self.static[k] = rows
+            if q:
+                present[s:e] = True
+                hit[s:e] = [_qualified(c, q) for c in self.places[s:e]]
+        return (hit, present), (np.where(present, 1.0 - hit, 0.0), present)
+
+    def _pool_columns(self) -> tuple[Column, Column]:
+        """Soft context: how many other names have a candidate (among their first ``POOL``) in
+        the candidate's admin1 region, and how near the nearest such candidate is."""
+        n = len(self.places)
+        others = len(self.keys) - 1
+        if others < 1:
+            nothing = (np.zeros(n), np.zeros(n, dtype=bool))
+            return nothing, nothing
+        pool_a1 = [{p.admin1_code for p in self.places[s:min(e, s + POOL)] if p.admin1_code} for s, e in self.bounds]
+        keys_with: dict[str, int] = defaultdict(int)
+        for codes in pool_a1:
+            for a1 in codes:
+                keys_with[a1] += 1
+        a1_any = np.array([(keys_with[p.admin1_code] - (p.admin1_code in pool_a1[ki])) / others
+                           if p.admin1_code else 0.0 for p, ki in zip(self.places, self.key.tolist())], dtype=float)
+        best = self._max_dot(np.flatnonzero((self.rank < POOL) & ~self.is_country))
+        near = ~self.is_country & (best > _NO_DOT)
+        return (a1_any, self.has_a1.copy()), (_mapped(_NEAR_ANY, best, near), near)
+
+    def _max_dot(self, cols: np.ndarray) -> np.ndarray:
+        """For every row, the largest dot product of its unit vector with that of a ``cols``
+        row of another key (``_NO_DOT`` if there is none), summed as (x0*y0 + x1*y1) + x2*y2."""
+        if not len(cols):
+            return np.full(len(self.places), _NO_DOT)
+        a, b = self.vec, self.vec[cols]
+        dots = a[:, 0:1] * b[:, 0] + a[:, 1:2] * b[:, 1] + a[:, 2:3] * b[:, 2]
+        dots[self.key[:, None] == self.key[cols][None, :]] = _NO_DOT
+        return dots.max(axis=1)
+
+    # ------------------------------------------------------------ rounds
+    def first_rows(self) -> np.ndarray:
+        """Every key's top-ranked candidate (the choice before any context)."""
+        return np.array([s for s, _ in self.bounds], dtype=np.intp)
+
+    def anchors(self, chosen: np.ndarray, rnd: int) -> np.ndarray:
+        """Per key, the row of its chosen place if that choice counts as context this round
+        (in the first, only unambiguous names and countries), else -1."""
+        if rnd > 0:
+            return chosen
+        single = np.array([e - s == 1 for s, e in self.bounds], dtype=bool)
+        return np.where(single | self.is_country[chosen], chosen, -1)
+
+    def context_columns(self, anchor_of_key: np.ndarray) -> dict[str, Column]:
+        """What the article's other places (the other keys' anchors) say about each candidate:
+        shared country and admin1, places inside an area, distance to the nearest local place."""
+        anchors = anchor_of_key[anchor_of_key >= 0]
+        own = anchor_of_key[self.key]
+        has_own = own >= 0
+        own = np.where(has_own, own, 0)
+        n_others = len(anchors) - has_own
+        some = n_others > 0
+
+        def count(row_code, code, eligible):
+            """Per row: the other keys' anchors that are ``eligible`` and share its code."""
+            total = np.bincount(code[anchors[eligible[anchors]]], minlength=len(self.places) + 1)
+            return total[row_code] - (has_own & eligible[own] & (code[own] == row_code))
+
+        same_cc = count(self.cc, self.cc, self.has_cc)
+        same_a1 = count(self.a1, self.a1, self.has_a1)
+        inside = (count(self.inside_cc, self.cc, self.has_cc & ~self.is_country)
+                  + count(self.inside_a1, self.a1, self.has_a1 & self.not_adm1 & ~self.is_country))
+        area = some & (self.is_country | self.is_region)
+        self._recount_shared_areas(inside, area & (count(self.pid, self.pid, self.pid >= 0) > 0), anchors)
+        per = np.maximum(n_others, 1)
+        best = self._max_dot(anchors[self.is_local[anchors]])
+        near = some & ~self.is_country & (best > _NO_DOT)
+        admin1 = some & self.has_a1
+        return {
+            "country": (np.where(some, same_cc / per, 0.0), some),
+            "country_cnt": (_saturating(same_cc, some), some),
+            "admin1": (np.where(admin1, same_a1 / per, 0.0), admin1),
+            "admin1_cnt": (_saturating(same_a1, admin1), admin1),
+            "inside": (np.where(area, inside / per, 0.0), area),
+            "inside_cnt": (_saturating(inside, area), area),
+            "near": (_mapped(_NEAR, best, near), near),
+            "near_far": (_mapped(_NEAR_FAR, best, near), near),
+        }
+
+    def _recount_shared_areas(self, inside: np.ndarray, rows: np.ndarray, anchors: np.ndarray) -> None:
+        """``contains`` never counts an area inside itself (same id), which the counts by code
+        do not see: recount with ``contains`` itself the few area rows whose id is also
+        another key's anchor."""
+        for r in np.flatnonzero(rows).tolist():
+            c, k = self.places[r], self.key[r]
+            inside[r] = sum(1 for a in anchors.tolist() if self.key[a] != k and _inside(c, self.places[a]))
+
+    def scores(self, anchor_of_key: np.ndarray) -> np.ndarray:
+        return _weighted_sum(self.context_columns(anchor_of_key), _CONTEXT, self.fixed_total)
+
+    def choose(self, scores: np.ndarray) -> tuple[np.ndarray, list[float]]:
+        """Each key's best row (the first of equal scores) and its score."""
+        values = scores.tolist()
+        rows, best = [], []
+        for s, e in self.bounds:
+            seg = values[s:e]
+            top = max(seg)
+            rows.append(s + seg.index(top))
+            best.append(top)
+        return np.array(rows, dtype=np.intp), best
 
     def features(self, choice: dict[str, Place] | None, rnd: int) -> dict[str, list[dict[str, float]]]:
+        """Every candidate's present features as a dict, in scoring order, given the keys'
+        current choices: for fitting :data:`WEIGHTS` (``geo.geoparse_train``)."""
         if choice is None:
-            choice = {k: self.cands[v[0]][0] for k, v in self.by_key.items()}
-        anchors = {k: p for k, p in choice.items()
-                   if rnd > 0 or len(self.cands[self.by_key[k][0]]) == 1 or p.kind == "country"}
-        feats = {}
-        for k, idxs in self.by_key.items():
-            others = [p for kk, p in anchors.items() if kk != k]
-            local = [self.vec[o.id] for o in others if o.kind in _LOCAL or o.feature_code == "ADM2"]
-            rows = []
-            for c, st in zip(self.cands[idxs[0]], self.static[k]):
-                f = dict(st)
-                f.update(_context_features(c, self.vec[c.id], others, local))
-                rows.append(f)
-            feats[k] = rows
-        return feats
+            chosen = self.first_rows()
+        else:
+            chosen = np.array([s + self.cands[k].index(choice[k]) for k, (s, _) in zip(self.keys, self.bounds)],
+                              dtype=np.intp)
+        cols = {**self.fixed, **self.context_columns(self.anchors(chosen, rnd))}
+        order = _FIXED + _CONTEXT
+        return {k: [{name: float(cols[name][0][r]) for name in order if cols[name][1][r]} for r in range(s, e)]
+                for k, (s, e) in zip(self.keys, self.bounds)}
 
 
 def candidate_features(text: str, spans: list[Span], choice: dict[str, Place] | None = None,
-                       rnd: int = 0, doc: _Doc | None = None) -> tuple[list[list[Place]], dict[str, list[int]], dict]:
-    """Features of every candidate of every distinct key given the others' choices (for
-    inference and for fitting :data:`WEIGHTS`, see ``geo.geoparse_train``)."""
+                       rnd: int = 0, doc: _Doc | None = None
+                       ) -> tuple[dict[str, list[Place]], dict[str, list[int]], dict[str, list[dict[str, float]]]]:
+    """Each distinct key's candidates, the spans of each key and the features of every
+    candidate given the others' choices (for fitting :data:`WEIGHTS`, see ``geo.geoparse_train``)."""
     doc = doc or _Doc(text, spans)
     return doc.cands, doc.by_key, doc.features(choice, rnd)
 
@@ -296,18 +477,17 @@ def resolve(doc_id: str, text: str, spans: list[Span], *, fallback: bool = False
     news mostly names small places next to the ones it names first."""
     if not spans:
         return []
-    choice = None
-    score: dict[str, float] = {}
     doc = _Doc(text, spans)
-    for rnd in range(ROUNDS):
-        cands, by_key, feats = candidate_features(text, spans, choice, rnd, doc)
-        new_choice = {}
-        for k, fs in feats.items():
-            scores = [_score(f) for f in fs]
-            best = max(range(len(scores)), key=lambda j: (scores[j], -j))
-            new_choice[k] = cands[by_key[k][0]][best]
-            score[k] = scores[best]
-        choice = new_choice
+    choice: dict[str, Place] = {}
+    score: dict[str, float] = {}
+    if doc.keys:
+        chosen, anchors = doc.first_rows(), None
+        for rnd in range(ROUNDS):
+            previous, anchors = anchors, doc.anchors(chosen, rnd)
+            if previous is None or not np.array_equal(anchors, previous):  # else: a fixed point
+                chosen, best = doc.choose(doc.scores(anchors))
+        choice = {k: doc.places[r] for k, r in zip(doc.keys, chosen.tolist())}
+        score = dict(zip(doc.keys, best))
     out = []
     for i, sp in enumerate(spans):
         p = choice.get(sp.key) if sp.candidates else None

@@ -67,6 +67,17 @@ _CREDIT = re.compile(
     r"\bphoto by\b|\bphoto credit)",
     re.IGNORECASE,
 )
+# _CREDIT has no fixed prefix, so it tries every alternative at every position of a line: a
+# line can only match if, case-folded like the regex folds it (ASCII case plus the four
+# characters that re.IGNORECASE also equates with ASCII letters), it holds one of these.
+_CREDIT_HINTS = ("getty images", "afp", "reuters", "ap photo", "/ap", "/yonhap", "photo", "image:", "screenshot",
+                 "illustrative purposes", "epa", "/tass")
+_RE_CASE_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _is_credit(line: str) -> bool:
+    folded = line.translate(_RE_CASE_TWINS).lower()
+    return any(h in folded for h in _CREDIT_HINTS) and _CREDIT.search(line) is not None
 
 
 def zones(text: str) -> list[tuple[int, int, str]]:
@@ -93,7 +104,7 @@ def _zones(text: str) -> tuple[tuple[int, int, str], ...]:
     nonblank = [(a, b, l) for a, b, l in lines if l.strip()]
     for i, (a, b, line) in enumerate(nonblank):
         stripped = line.strip()
-        if _CREDIT.search(line):
+        if _is_credit(line):
             out.append((a, b, "caption"))
             if i > 0 and len(stripped) < 80:
                 pa, pb, prev = nonblank[i - 1]

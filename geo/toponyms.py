@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from functools import lru_cache
 
@@ -113,8 +114,7 @@ class Span:
     demonym: bool = False  # an adjectival toponym ("Russian"): candidates are what it refers to
 
 
-@dataclass(frozen=True, slots=True)
-class _Run:
+class _Run(NamedTuple):
     start: int
     words: tuple[tuple[int, int], ...]  # (start, end) of each word
 
@@ -186,6 +186,40 @@ def _subspans(text: str, run: _Run, max_words: int = 6):
             yield s, e
 
 
+_PROPOSALS: dict[tuple, list[tuple[int, int, str]]] = {}
+
+
+def _run_proposals(text: str, run: _Run, modifiers: bool) -> list[tuple[int, int, str]]:
+    """The (start, end, key) of every name a run may hold: each sub-run without a possessive
+    or full stop, with and without a following region word. They depend on the run's words
+    and the 16 characters after it only, and the same runs ("Kyiv", "Russian Defence
+    Ministry") recur in article after article: memoised (bounded), in offsets from the run."""
+    base, last = run.start, run.words[-1][1]
+    memo_key = (text[base:last + 16], tuple((s - base, e - base) for s, e in run.words), modifiers)
+    found = _PROPOSALS.get(memo_key)
+    if found is None:
+        if len(_PROPOSALS) >= 100_000:
+            _PROPOSALS.clear()
+        found = _PROPOSALS[memo_key] = [(s - base, e - base, key) for s, e, key in _propose(text, run, modifiers)]
+    return [(base + s, base + e, key) for s, e, key in found]
+
+
+def _propose(text: str, run: _Run, modifiers: bool):
+    never = _NEVER_LOOSE if modifiers else _NEVER
+    for s, e in _subspans(text, run):
+        e = _strip_possessive(text, s, e)
+        surface = text[s:e]
+        if not _INITIALS.fullmatch(surface) and name_key(surface) not in abbreviations():
+            surface = surface.rstrip(".")
+        e = s + len(surface)
+        for end in {e, _region_tail(text, e)}:
+            key = name_key(text[s:end])
+            if key and key not in never and key not in _NEVER_PHRASES:
+                yield s, end, key
+                if _ARTICLE.match(key):  # "Al-Nuseirat" may be filed without its article
+                    yield s, end, _ARTICLE.sub("", key)
+
+
 def _strip_possessive(text: str, s: int, e: int) -> int:
     if e <= s or text[e - 1] not in "s’'":
         return e
@@ -206,38 +240,26 @@ def recognise(text: str, gazetteer: GazetteerPort, *, demonyms: bool = False,
     (:mod:`geo.geoparse_filter`, unless ``learned_filter=False``), which is how geoparsing
     corpora (LGL, GeoWebNews, TR-News) annotate news text.
     """
-    never = _NEVER_LOOSE if modifiers else _NEVER
     runs = _runs(text)
     proposals: list[tuple[int, int, str, _Run]] = []
     keys: set[str] = set()
     for run in runs:
-        for s, e in _subspans(text, run):
-            e = _strip_possessive(text, s, e)
-            surface = text[s:e]
-            if not _INITIALS.fullmatch(surface) and name_key(surface) not in abbreviations():
-                surface = surface.rstrip(".")
-            e = s + len(surface)
-            for end in {e, _region_tail(text, e)}:
-                key = name_key(text[s:end])
-                if key and key not in never and key not in _NEVER_PHRASES:
-                    proposals.append((s, end, key, run))
-                    keys.add(key)
-                    if _ARTICLE.match(key):  # "Al-Nuseirat" may be filed without its article
-                        bare = _ARTICLE.sub("", key)
-                        proposals.append((s, end, bare, run))
-                        keys.add(bare)
+        for s, end, key in _run_proposals(text, run, modifiers):
+            proposals.append((s, end, key, run))
+            keys.add(key)
     found = gazetteer.lookup_keys(sorted(keys)) if keys else {}
     hits = {(s, e) for s, e, key, _ in proposals if key in found}
     lowercase_words = _lowercase_vocabulary(text)
     persons = _person_words(text, runs, found) if modifiers else frozenset()
     accepted: list[Span] = []
     taken: list[tuple[int, int]] = []
+    covered = bytearray(len(text))  # 1 where an accepted span is
     # Longest first, then leftmost: "Kursk Oblast" beats "Kursk", "New York" beats "York".
     for s, e, key, run in sorted(proposals, key=lambda p: (-(p[1] - p[0]), p[0])):
         cands = found.get(key)
         if not cands:
             continue
-        if any(s < te and ts < e for ts, te in taken):
+        if covered.find(1, s, e) >= 0:
             continue
         if not _hyphen_ok(text, s, e, hits):
             continue
@@ -249,6 +271,7 @@ def recognise(text: str, gazetteer: GazetteerPort, *, demonyms: bool = False,
                 and key[:-5] in found:
             continue  # "Dublin City Council": the place is "Dublin"
         taken.append((s, e))
+        covered[s:e] = b"\1" * (e - s)
         accepted.append(Span(s, e, text[s:e], key, tuple(cands)))
     if modifiers:
         accepted = _typed_spans(text, accepted, taken, persons, gazetteer)
@@ -392,11 +415,17 @@ def _hyphen_ok(text: str, s: int, e: int, hits: set[tuple[int, int]]) -> bool:
 
 
 _URLISH = re.compile(r"\S*(?:https?://|www\.|@)\S*|\S+\.(?:com|org|net|html?)\S*")
+# What every match of _URLISH contains. _URLISH tries its leading \S* at every position of the
+# text (quadratic in word length) and most texts have no URL: look for this first.
+_URL_HINT = re.compile(r"https?://|www\.|@|\.(?:com|org|net|htm)")
+_LOWER_WORD = re.compile(r"(?<![\w/.-])[a-z][a-z]+(?![\w/-])")
 
 
 def _lowercase_vocabulary(text: str) -> frozenset[str]:
     """Words the text writes in lowercase in running prose (URLs and e-mail addresses excluded)."""
-    return frozenset(re.findall(r"(?<![\w/.-])[a-z][a-z]+(?![\w/-])", _URLISH.sub(" ", text)))
+    if _URL_HINT.search(text):
+        text = _URLISH.sub(" ", text)
+    return frozenset(_LOWER_WORD.findall(text))
 
 
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|ans|ians|i)$")
@@ -477,6 +506,9 @@ def _not_a_person(text: str, s: int, e: int, key: str, cands, persons, soft: boo
     return True
 
 
+_LEADING_MARK = re.compile(r"^(?:[’']s?|\.)")
+
+
 def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found, modifiers=False) -> bool:
     surface = text[s:e]
     top = cands[0]
@@ -506,7 +538,7 @@ def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found, modifi
             if not (before_keys == ["the"] and e == run_end) and not (
                     modifiers and all(k in _NEVER or k in _DIRECTIONS for k in before_keys)):
                 return False
-    rest_text = re.sub(r"^(?:[’']s?|\.)", "", text[e:run_end]).strip()
+    rest_text = _LEADING_MARK.sub("", text[e:run_end]).strip() if e < run_end else ""
     if modifiers and rest_text and text[e] != "-" and key in first_names() and _person_run(rest_text):
         return False  # "Jordan Smith", "Paris Hilton"
     if rest_text and text[e] != "-" and not (modifiers and (SOFT_RUNS or _modifier_ok(text, s, e, key, cands,
@@ -529,7 +561,7 @@ def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found, modifi
     if " " not in key and small_alias and key in common_words() and _sentence_initial(text, s):
         return False
     # Sentence-initial single words that are common English words capitalised by position.
-    if " " not in key and _sentence_initial(text, s) and key in _COMMON_INITIAL:
+    if " " not in key and key in _COMMON_INITIAL and _sentence_initial(text, s):
         return False
     return True
 
