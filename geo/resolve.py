@@ -189,13 +189,25 @@ class _Memo(dict):
 
 _CNT = _Memo(lambda n: 1 - math.exp(-n / 2))
 _NEAR_ANY = _Memo(lambda dot: math.exp(-_km_of_dot(dot) / 100.0))
-_NEAR = _Memo(lambda dot: math.exp(-_km_of_dot(dot) / 150.0))
-_NEAR_FAR = _Memo(lambda dot: math.exp(-_km_of_dot(dot) / 800.0))
+_NEAR = _Memo(lambda dot: (math.exp(-_km_of_dot(dot) / 150.0), math.exp(-_km_of_dot(dot) / 800.0)))
 
 
 def _mapped(memo: _Memo, values: np.ndarray, present: np.ndarray) -> np.ndarray:
     """``memo`` of each present value, 0.0 elsewhere."""
-    return np.array([memo[v] if p else 0.0 for v, p in zip(values.tolist(), present.tolist())], dtype=float)
+    out = np.zeros(len(values))
+    where = np.flatnonzero(present)
+    out[where] = [memo[v] for v in values[where].tolist()]
+    return out
+
+
+def _mapped_pairs(memo: _Memo, values: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The two items of ``memo`` of each present value as two arrays, 0.0 elsewhere."""
+    first, second = np.zeros(len(values)), np.zeros(len(values))
+    where = np.flatnonzero(present)
+    found = [memo[v] for v in values[where].tolist()]
+    if found:
+        first[where], second[where] = zip(*found)
+    return first, second
 
 
 def _saturating(counts: np.ndarray, present: np.ndarray) -> np.ndarray:
@@ -204,32 +216,62 @@ def _saturating(counts: np.ndarray, present: np.ndarray) -> np.ndarray:
     return np.where(present, table[counts], 0.0)
 
 
-def _codes(values: list) -> np.ndarray:
-    """Integer codes of the values, equal where the values are equal; every falsy value gets
-    ``len(values)``, a code that stands for "matches nothing" (no eligible place has it)."""
-    table: dict = {}
-    n = len(values)
-    return np.array([table.setdefault(v, len(table)) if v else n for v in values], dtype=np.intp)
+def _codes(values: np.ndarray) -> np.ndarray:
+    """Small integer codes (below ``len(values)``) of interned values (see :func:`_interned`),
+    equal where the values are equal; a falsy value (-1) gets ``len(values)``, a code that
+    stands for "matches nothing" (no eligible place has it)."""
+    _, codes = np.unique(values, return_inverse=True)
+    return np.where(values < 0, len(values), codes.reshape(-1))
 
 
-#: what the features need of a place, as numbers (flags as 0/1): unit vector, log population, kinds
+#: what the features need of a place, as numbers (flags as 0/1, strings interned): unit vector,
+#: log population, kinds, codes of its country, admin1 region and id
 _RECORD = ("x", "y", "z", "log_pop", "big", "country", "region", "local", "not_adm1", "adm2", "water", "has_cc",
-           "has_a1", "a1_area")
+           "has_a1", "a1_area", "cc", "a1", "id")
+_INTERNED: dict[str, int] = {}
+
+
+def _interned(value: str | None) -> int:
+    """A number standing for a truthy string (the same for equal strings), -1 for a falsy one."""
+    return _INTERNED.setdefault(value, len(_INTERNED)) if value else -1
 
 
 def _record(p: Place) -> tuple:
-    """``p`` as the values named in :data:`_RECORD` (memoised: the same places recur)."""
+    """``p`` as the values named in :data:`_RECORD`."""
     fc = p.feature_code
     return (*_unit(p.lat, p.lon), math.log10(max(p.population, 0) + 10), p.population >= 1_000_000,
             p.kind == "country", p.kind == "region", p.kind in _LOCAL or fc == "ADM2", fc != "ADM1", fc == "ADM2",
             p.kind in ("water", "site", "other") or (p.kind == "region" and p.source == "curated"),
             bool(p.country_code), bool(p.admin1_code),
-            p.kind == "region" and bool(p.admin1_code) and fc in ("ADM1", None))
+            p.kind == "region" and bool(p.admin1_code) and fc in ("ADM1", None),
+            _interned(p.country_code), _interned(p.admin1_code), _interned(p.id))
 
 
-_RECORDS = _Memo(_record)
+_RECORDS: dict[int, tuple[Place, tuple]] = {}
+
+
+def _records(places: list[Place]) -> list[tuple]:
+    """The records of ``places``, memoised by object identity (the gazetteer hands out the
+    same Place objects again and again; hashing a Place hashes all its fields). Each entry
+    keeps its place alive, so its id cannot be reused while it is cached."""
+    memo = _RECORDS
+    out = []
+    for p in places:
+        hit = memo.get(id(p))
+        if hit is None or hit[0] is not p:
+            if len(memo) >= 200_000:
+                memo.clear()
+                _INTERNED.clear()  # no record keeps a number of the old table
+            hit = memo[id(p)] = (p, _record(p))
+        out.append(hit[1])
+    return out
 
 Column = tuple[np.ndarray, np.ndarray]  # values (0.0 where absent), present
+
+#: (key, qualified) -> (the span's candidates, the plausible ones): the spans of a key share
+#: their candidates, and the same names recur across articles (checked by equality, which for
+#: the gazetteer's own Place objects is an identity test per element)
+_PLAUSIBLE: dict[tuple[str, bool], tuple[tuple[Place, ...], list[Place]]] = {}
 
 
 def _weighted_sum(columns: dict[str, Column], order: tuple[str, ...], total: np.ndarray) -> np.ndarray:
@@ -265,8 +307,10 @@ class _Doc:
         for k in self.keys:
             self.bounds.append((len(self.places), len(self.places) + len(self.cands[k])))
             self.places.extend(self.cands[k])
-        self.key = np.array([ki for ki, (s, e) in enumerate(self.bounds) for _ in range(s, e)], dtype=np.intp)
-        self.rank = np.array([j for s, e in self.bounds for j in range(e - s)], dtype=np.intp)
+        self.starts = np.array([s for s, _ in self.bounds], dtype=np.intp)
+        sizes = np.array([e - s for s, e in self.bounds], dtype=np.intp)
+        self.key = np.repeat(np.arange(len(self.bounds)), sizes)
+        self.rank = np.arange(len(self.places)) - self.starts[self.key]
         self._place_arrays(position)
         self.fixed = self._fixed_columns(spans, quals)
         self.fixed_total = _weighted_sum(self.fixed, _FIXED, np.zeros(len(self.places)))
@@ -277,13 +321,15 @@ class _Doc:
         of each id in text order over all spans (whose position stands for the id's)."""
         cands: dict[str, list[Place]] = {}
         position: dict[str, Place] = {}
-        plausible: dict[tuple[str, bool], tuple] = {}  # the spans of a key mostly share candidates
+        plausible = _PLAUSIBLE
         for i, sp in enumerate(spans):
             if not sp.candidates:
                 continue
             qualified = bool(quals.get(i))
             done = plausible.get((sp.key, qualified))
             if done is None or done[0] != sp.candidates:
+                if len(plausible) >= 100_000:
+                    plausible.clear()
                 done = plausible[sp.key, qualified] = (
                     sp.candidates, _plausible_candidates(sp.candidates[:MAX_CANDIDATES], sp.key, qualified))
             cands.setdefault(sp.key, done[1])
@@ -293,19 +339,17 @@ class _Doc:
 
     def _place_arrays(self, position: dict[str, Place]) -> None:
         places = self.places
-        rec = np.array([_RECORDS[p] for p in places], dtype=float).reshape(-1, len(_RECORD))
+        rec = np.array(_records(places), dtype=float).reshape(-1, len(_RECORD))
         self.vec, self.log_pop = rec[:, 0:3], rec[:, 3]
         for r, p in enumerate(places):
             q = position[p.id]
             if q is not p and (q.lat, q.lon) != (p.lat, p.lon):
                 self.vec[r] = _unit(q.lat, q.lon)
-        flag = dict(zip(_RECORD[4:], (rec[:, 4:] > 0).T))
+        flag = dict(zip(_RECORD[4:14], (rec[:, 4:14] > 0).T))
         self.big, self.is_country, self.is_region = flag["big"], flag["country"], flag["region"]
         self.is_local, self.not_adm1, self.is_adm2 = flag["local"], flag["not_adm1"], flag["adm2"]
         self.is_water, self.has_cc, self.has_a1 = flag["water"], flag["has_cc"], flag["has_a1"]
-        self.cc = _codes([p.country_code for p in places])
-        self.a1 = _codes([p.admin1_code for p in places])
-        self.pid = _codes([p.id for p in places])
+        self.cc, self.a1, self.pid = (_codes(column) for column in rec[:, 14:17].astype(np.intp).T)
         # the code an area compares with the places inside it (``contains``): a country its
         # country code, an admin1 region (ADM1 or of unknown level) its admin1 code
         none = len(places)
@@ -318,7 +362,7 @@ class _Doc:
         context of the other names' candidates: the features that stay the same every round."""
         always = np.ones(len(self.places), dtype=bool)
         lp = self.log_pop
-        top_pop = np.maximum.reduceat(lp, [s for s, _ in self.bounds])[self.key] if len(lp) else lp
+        top_pop = np.maximum.reduceat(lp, self.starts)[self.key] if len(lp) else lp
         cols = {
             "rank": (1.0 / (1 + self.rank), always),
             "top": ((self.rank == 0).astype(float), always),
@@ -377,7 +421,7 @@ class _Doc:
     # ------------------------------------------------------------ rounds
     def first_rows(self) -> np.ndarray:
         """Every key's top-ranked candidate (the choice before any context)."""
-        return np.array([s for s, _ in self.bounds], dtype=np.intp)
+        return self.starts.copy()
 
     def anchors(self, chosen: np.ndarray, rnd: int) -> np.ndarray:
         """Per key, the row of its chosen place if that choice counts as context this round
@@ -411,6 +455,7 @@ class _Doc:
         per = np.maximum(n_others, 1)
         best = self._max_dot(anchors[self.is_local[anchors]])
         near = some & ~self.is_country & (best > _NO_DOT)
+        near_by, near_far = _mapped_pairs(_NEAR, best, near)
         admin1 = some & self.has_a1
         return {
             "country": (np.where(some, same_cc / per, 0.0), some),
@@ -419,8 +464,8 @@ class _Doc:
             "admin1_cnt": (_saturating(same_a1, admin1), admin1),
             "inside": (np.where(area, inside / per, 0.0), area),
             "inside_cnt": (_saturating(inside, area), area),
-            "near": (_mapped(_NEAR, best, near), near),
-            "near_far": (_mapped(_NEAR_FAR, best, near), near),
+            "near": (near_by, near),
+            "near_far": (near_far, near),
         }
 
     def _recount_shared_areas(self, inside: np.ndarray, rows: np.ndarray, anchors: np.ndarray) -> None:
@@ -436,14 +481,9 @@ class _Doc:
 
     def choose(self, scores: np.ndarray) -> tuple[np.ndarray, list[float]]:
         """Each key's best row (the first of equal scores) and its score."""
-        values = scores.tolist()
-        rows, best = [], []
-        for s, e in self.bounds:
-            seg = values[s:e]
-            top = max(seg)
-            rows.append(s + seg.index(top))
-            best.append(top)
-        return np.array(rows, dtype=np.intp), best
+        best = np.maximum.reduceat(scores, self.starts)
+        rows = np.where(scores == best[self.key], np.arange(len(scores)), len(scores))
+        return np.minimum.reduceat(rows, self.starts), best.tolist()
 
     def features(self, choice: dict[str, Place] | None, rnd: int) -> dict[str, list[dict[str, float]]]:
         """Every candidate's present features as a dict, in scoring order, given the keys'
@@ -487,12 +527,11 @@ def resolve(doc_id: str, text: str, spans: list[Span], *, fallback: bool = False
             if previous is None or not np.array_equal(anchors, previous):  # else: a fixed point
                 chosen, best = doc.choose(doc.scores(anchors))
         choice = {k: doc.places[r] for k, r in zip(doc.keys, chosen.tolist())}
-        score = dict(zip(doc.keys, best))
+        score = {k: round(_squash(b), 4) for k, b in zip(doc.keys, best)}
     out = []
-    for i, sp in enumerate(spans):
+    for sp in spans:
         p = choice.get(sp.key) if sp.candidates else None
-        out.append(Mention(doc_id, sp.start, sp.end, sp.surface, p,
-                           round(_squash(score.get(sp.key, 0.0)), 4) if p is not None else 0.0))
+        out.append(Mention(doc_id, sp.start, sp.end, sp.surface, p, score[sp.key] if p is not None else 0.0))
     if fallback:
         out = _fallback(out)
     return out

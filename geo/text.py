@@ -23,6 +23,9 @@ _ABBREVIATIONS = {
 _BOUNDARY = re.compile(r"""([.!?…]+["”’)\]]*)(\s+)(?=["“‘(\[]?[A-Z0-9À-ÖØ-Þ])|\n\s*\n|\n(?=\s*\S)""")
 
 
+_LAST_WORD = re.compile(r"([\w.]+)[.]$")
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Split into sentences with offsets; newlines always end a sentence (news copy is line-based)."""
     out: list[Sentence] = []
@@ -30,8 +33,8 @@ def split_sentences(text: str) -> list[Sentence]:
     for m in _BOUNDARY.finditer(text):
         if m.group(1):
             end = m.start(2)
-            word = re.search(r"([\w.]+)[.]$", text[max(start, m.start() - 12):m.start(1) + 1])
-            if m.group(1) == "." and word:
+            word = _LAST_WORD.search(text, max(start, m.start() - 12), m.start(1) + 1) if m.group(1) == "." else None
+            if word:
                 token = word.group(1).lower().rstrip(".")
                 if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
                     continue

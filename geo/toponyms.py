@@ -125,22 +125,34 @@ def _runs(text: str) -> list[_Run]:
     words: list[tuple[int, int]] = []
     last_end = -1
     for m in _WORD.finditer(text):
-        s, e = m.start(), m.end()
+        s, e = m.span()
         if s > 0 and (text[s - 1].isalnum()):
             continue  # inside a word
-        if words:
-            gap = text[last_end:s]
-            prev_word = text[words[-1][0]:last_end]
-            possessive = prev_word.endswith(("’s", "'s", "’", "'"))
-            full_stop = prev_word.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,3}\.", prev_word)
-            if possessive or full_stop or not _joins(gap):
-                runs.append(_Run(words[0][0], tuple(words)))
-                words = []
+        if words and not _continues(text, words[-1][0], last_end, s):
+            runs.append(_Run(words[0][0], tuple(words)))
+            words = []
         words.append((s, e))
         last_end = e
     if words:
         runs.append(_Run(words[0][0], tuple(words)))
     return runs
+
+
+_ABBREVIATED = re.compile(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,3}\.")
+_LONGEST_JOIN = max(map(len, _CONNECTORS)) + 2  # " upon "
+
+
+def _continues(text: str, start: int, end: int, s: int) -> bool:
+    """True if the capitalised word at ``s`` continues a run whose last word is
+    ``text[start:end]``: a joining gap (never longer than " upon ", so the long gaps between
+    most capitalised words are not even copied), after a word that is not possessive and does
+    not end a sentence."""
+    if s - end > _LONGEST_JOIN or not _joins(text[end:s]):
+        return False
+    prev_word = text[start:end]
+    if prev_word.endswith(("’s", "'s", "’", "'")):
+        return False
+    return not prev_word.endswith(".") or _ABBREVIATED.fullmatch(prev_word) is not None
 
 
 def _joins(gap: str) -> bool:
