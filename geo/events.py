@@ -24,7 +24,20 @@ _MOVE = r"divert(?:ed|ing|s)?|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|
 _HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+toward|\s+there)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
 _ARRIVE = r"call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:ed|ing) (?:at|in)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen|sighted|disperse[ds]?|dispersed"
 _STATION = r"refuel(?:l?ed|l?ing|s)? (?=in|at)|load(?:ed|ing) (?:\w+ )?(?=in|at)|stop(?:ped|ping|s)? (?:over )?(?=in|at)|(?:drills?|exercis(?:es?|ed|ing)|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrison(?:ed)?|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
-_TRIGGER = re.compile(rf"\b(?:(?P<head>{_HEAD})|(?P<arrive>{_ARRIVE})|(?P<station>{_STATION})|(?P<move>{_MOVE}))\b", re.I)
+_TRIGGER_PATTERN = rf"\b(?:(?P<head>{_HEAD})|(?P<arrive>{_ARRIVE})|(?P<station>{_STATION})|(?P<move>{_MOVE}))\b"
+_TRIGGER = re.compile(_TRIGGER_PATTERN, re.I)
+_TRIGGER_LOWER = re.compile(_TRIGGER_PATTERN)  # on lower-cased text: the same matches, ~4x faster
+
+
+def _find_triggers(text: str):
+    """The movement verbs of a sentence (matches carry the offsets; only their groups' presence
+    is read, not their text). Case-insensitive matching is slow on a ~100-way alternation, so the
+    lower-cased text is matched instead, unless lowering would move offsets or change what
+    IGNORECASE matches ("İ", "ı", "ſ")."""
+    low = text.lower()
+    if text.isascii() or (len(low) == len(text) and "\u0131" not in text and "\u017f" not in text):
+        return _TRIGGER_LOWER.finditer(low)
+    return _TRIGGER.finditer(text)
 
 # "Frontex, which is based in Warsaw": a relative clause describing an organisation, not a presence.
 _DESCRIBING = re.compile(r"\b(?:which|that)\s+(?:is|are|was|were|has been|have been)\s+(?:also\s+|now\s+)?$", re.I)
@@ -292,7 +305,7 @@ def extract_events(
         in_sent = [(i, mentions[i]) for i in range(lo, hi) if mentions[i].place]
         if not in_sent and not events:
             continue  # no place and nothing before it to complete
-        triggers = [t for t in _TRIGGER.finditer(sent.text)
+        triggers = [t for t in _find_triggers(sent.text)
                     if not (t.group("station") and _DESCRIBING.search(sent.text[max(0, t.start() - 30):t.start()]))]
         if not triggers and len(in_sent) < 2:
             continue

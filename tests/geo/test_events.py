@@ -207,3 +207,16 @@ def test_a_state_after_a_city_qualifies_it_even_when_wrong(fake_gazetteer):
 def test_mode_from_the_vehicle_before_hints(fake_gazetteer, sentence, mode):
     (ev,), _ = events_of(sentence, fake_gazetteer)
     assert ev.mode == mode
+
+
+@pytest.mark.parametrize("sentence", [
+    "Troops were MOVED from Kursk and Arrived in Voronezh.",
+    "The ship sailed from İstanbul and docked in Odesa.",
+    "Gemi ılık suda sailed to Batumi; they ſailed back.",
+    "Straße: the convoy headed to Kharkiv.",
+])
+def test_trigger_search_on_lowered_text_matches_case_insensitive_search(sentence):
+    from geo.events import _TRIGGER, _find_triggers
+
+    spans = lambda ms: [(m.start(), m.end(), m.lastgroup) for m in ms]  # noqa: E731
+    assert spans(_find_triggers(sentence)) == spans(_TRIGGER.finditer(sentence))
