@@ -12,11 +12,11 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from movemap.errors import OutputError
 
-__all__ = ["atomic_write", "atomic_path", "atomic_open"]
+__all__ = ["atomic_write", "atomic_path", "atomic_open", "atomic_write_chunks", "write_chunks"]
 
 # mkstemp creates files readable by the owner only; outputs get the usual permissions instead.
 _UMASK = os.umask(0)
@@ -92,6 +92,29 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
         raise TypeError(f"atomic_write needs bytes or str, not {type(data).__name__}")
     with atomic_open(path, "wb") as fh:
         fh.write(data)
+    return Path(path)
+
+
+def write_chunks(fh, chunks: Iterable, batch: int = 1 << 18) -> None:
+    """Write an iterable of strings (or bytes) to ``fh`` in batches of about ``batch``
+    characters: a writer streams its output piece by piece without holding it all."""
+    buf: list = []
+    size = 0
+    for piece in chunks:
+        buf.append(piece)
+        size += len(piece)
+        if size >= batch:
+            fh.write(buf[0][:0].join(buf))
+            buf, size = [], 0
+    if buf:
+        fh.write(buf[0][:0].join(buf))
+
+
+def atomic_write_chunks(path: str | os.PathLike, chunks: Iterable[str]) -> Path:
+    """Write the strings of ``chunks`` to ``path`` as UTF-8, atomically, as they come: the file
+    is complete (every chunk) or absent, and never held whole in memory."""
+    with atomic_open(path, "w", encoding="utf-8", newline="") as fh:
+        write_chunks(fh, chunks)
     return Path(path)
 
 

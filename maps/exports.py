@@ -21,7 +21,7 @@ from typing import Any
 from geo.model import Route
 from movemap.errors import OutputError
 
-from .atomic import atomic_path, atomic_write
+from .atomic import atomic_open, atomic_path, write_chunks
 from .frames import (document_table, evidence_table, gpkg_columns, leg_table, place_table,
                      shapely_geometries)
 from .geojson import _lonlat, leg_geometry, leg_properties, place_properties, sorted_legs
@@ -64,46 +64,61 @@ def _wkt(geom: dict) -> str:
     raise OutputError(f"unexpected geometry type {t}")
 
 
-def place_rows(route: Route) -> list[dict]:
-    """One dict per place: the GeoJSON properties (lists as JSON) plus lon, lat, wkt."""
-    rows = []
+def iter_place_rows(route: Route):
+    """One dict per place, as they are needed: the GeoJSON properties (lists as JSON) plus lon,
+    lat, wkt."""
     for rp in route.places:
         props = place_properties(rp)
         props.pop("feature_type")
         lon, lat = _lonlat(rp.place)
         row = {k: (_json(v) if k in _LIST_FIELDS else v) for k, v in props.items()}
         row.update(lon=lon, lat=lat, wkt=_wkt({"type": "Point", "coordinates": [lon, lat]}))
-        rows.append(row)
-    return rows
+        yield row
 
 
-def leg_rows(route: Route) -> list[dict]:
-    """One dict per leg (by sequence): properties (lists as JSON) plus end coordinates and wkt."""
-    rows = []
+def iter_leg_rows(route: Route):
+    """One dict per leg (by sequence), as they are needed: properties (lists as JSON) plus end
+    coordinates and wkt."""
     for leg in sorted_legs(route):
         props = leg_properties(leg)
         props.pop("feature_type")
         row = {k: (_json(v) if k in _LIST_FIELDS else v) for k, v in props.items()}
         (flon, flat), (tlon, tlat) = _lonlat(leg.origin), _lonlat(leg.destination)
         row.update(from_lon=flon, from_lat=flat, to_lon=tlon, to_lat=tlat, wkt=_wkt(leg_geometry(leg)))
-        rows.append(row)
-    return rows
+        yield row
+
+
+def place_rows(route: Route) -> list[dict]:
+    """One dict per place: the GeoJSON properties (lists as JSON) plus lon, lat, wkt."""
+    return list(iter_place_rows(route))
+
+
+def leg_rows(route: Route) -> list[dict]:
+    """One dict per leg (by sequence): properties (lists as JSON) plus end coordinates and wkt."""
+    return list(iter_leg_rows(route))
+
+
+def _write_csv_rows(fh, columns: list[str], rows) -> None:
+    w = csv.DictWriter(fh, fieldnames=columns, lineterminator="\r\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: ("" if v is None else v) for k, v in r.items()})
 
 
 def _csv_text(columns: list[str], rows: list[dict]) -> str:
     buf = io.StringIO(newline="")
-    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\r\n")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: ("" if v is None else v) for k, v in r.items()})
+    _write_csv_rows(buf, columns, rows)
     return buf.getvalue()
 
 
 def write_csv(route: Route, legs_path: str | os.PathLike, places_path: str | os.PathLike) -> tuple[Path, Path]:
-    """Write legs.csv and places.csv (UTF-8, RFC 4180, empty cell for null, lists as JSON)."""
-    legs_text = _csv_text(LEG_COLUMNS, leg_rows(route))
-    places_text = _csv_text(PLACE_COLUMNS, place_rows(route))
-    return atomic_write(legs_path, legs_text), atomic_write(places_path, places_text)
+    """Write legs.csv and places.csv (UTF-8, RFC 4180, empty cell for null, lists as JSON), a
+    row at a time; both files are replaced only once both are complete."""
+    with atomic_open(legs_path, "w", encoding="utf-8", newline="") as legs_fh, \
+            atomic_open(places_path, "w", encoding="utf-8", newline="") as places_fh:
+        _write_csv_rows(legs_fh, LEG_COLUMNS, iter_leg_rows(route))
+        _write_csv_rows(places_fh, PLACE_COLUMNS, iter_place_rows(route))
+    return Path(legs_path), Path(places_path)
 
 
 # --------------------------------------------------------------------------- GeoPackage
@@ -252,12 +267,15 @@ def _xml_attr(value: Any) -> str:
 
 class _KmlWriter:
     """A small streaming XML writer (ElementTree's layout: one element a line, one space per
-    level), several times faster than building and serialising a tree for 15,000 placemarks."""
+    level), several times faster than building and serialising a tree for 15,000 placemarks.
+    With ``sink`` (a text file), what is written so far goes there at every ``flush``, so a
+    big route is never held whole in memory."""
 
-    def __init__(self) -> None:
+    def __init__(self, sink=None) -> None:
         self.parts: list[str] = ['<?xml version="1.0" encoding="UTF-8"?>\n']
         self.depth = 0
         self.stack: list[str] = []
+        self.sink = sink
 
     def _indent(self) -> None:
         if self.stack:
@@ -281,9 +299,19 @@ class _KmlWriter:
         body = "" if text is None else _xml_text(text)
         self.parts.append(f"<{tag}{attrs}>{body}</{tag}>" if body else f"<{tag}{attrs} />")
 
+    def flush(self) -> None:
+        if self.sink is not None and self.parts:
+            write_chunks(self.sink, self.parts)
+            self.parts = []
+
     def text(self) -> str:
         assert not self.stack
         return "".join(self.parts) + "\n"
+
+    def finish(self) -> None:
+        assert not self.stack
+        self.parts.append("\n")
+        self.flush()
 
 
 def _ext_data(w: _KmlWriter, props: dict) -> None:
@@ -303,7 +331,14 @@ def _ext_data(w: _KmlWriter, props: dict) -> None:
     w.close()
 
 
-def _docs_for(docs: dict, ids) -> dict:
+def _documents_by_id(route: Route):
+    """id -> DocumentMeta for the popups: the route's own lookup when it has one (a spilled
+    route keeps its documents on disk), else a dict of them."""
+    lookup = getattr(route.documents, "by_id", None)
+    return lookup() if lookup is not None else {d.id: d for d in route.documents}
+
+
+def _docs_for(docs, ids) -> dict:
     """The documents a popup cites (the popup builds its source list from what it is given)."""
     return {i: docs[i] for i in dict.fromkeys(ids) if i in docs}
 
@@ -345,8 +380,14 @@ def kml_text(route: Route) -> str:
     """The KML document as text. Names and descriptions are XML-escaped (characters XML
     cannot carry become U+FFFD); descriptions are HTML whose untrusted parts are HTML-escaped
     first (so a KML viewer shows them as text)."""
-    docs = {d.id: d for d in route.documents}
     w = _KmlWriter()
+    _kml(route, w)
+    return w.text()
+
+
+def _kml(route: Route, w: _KmlWriter) -> None:
+    """The KML document into ``w``, flushed after each placemark."""
+    docs = _documents_by_id(route)
     w.open("kml", xmlns=_KML_NS)
     w.open("Document")
     w.leaf("name", route.title or "movemap route")
@@ -393,6 +434,7 @@ def kml_text(route: Route) -> str:
             w.leaf("coordinates", _coords([(lon, lat)]))
             w.close()
             w.close()
+            w.flush()
         w.close()
 
     w.open("Folder")
@@ -416,10 +458,10 @@ def kml_text(route: Route) -> str:
         if len(parts) > 1:
             w.close()
         w.close()
+        w.flush()
     w.close()
     w.close()
     w.close()
-    return w.text()
 
 
 def _xml_id(kind: str, raw: str) -> str:
@@ -434,5 +476,9 @@ def write_kml(route: Route, path: str | os.PathLike) -> Path:
     """Write route.kml atomically: folders Route places / Mentioned places / Legs; styles by leg
     status and place role; a ``<TimeSpan>`` from each dated leg's start/end (a place seen on one
     day a ``<TimeStamp>``); descriptions are the map's popups (escaped, with the evidence);
-    every field in ExtendedData."""
-    return atomic_write(path, kml_text(route))
+    every field in ExtendedData. Written a placemark at a time."""
+    with atomic_open(path, "w", encoding="utf-8", newline="") as fh:
+        w = _KmlWriter(fh)
+        _kml(route, w)
+        w.finish()
+    return Path(path)

@@ -19,11 +19,12 @@ from gazetteer.place import Place
 from geo.model import DocumentMeta, Evidence, Leg, Route, RoutePlace
 from movemap.errors import InputError, OutputError
 
-from .atomic import atomic_write
+from .atomic import atomic_write_chunks
 
 __all__ = [
     "route_to_geojson",
     "dumps_geojson",
+    "iter_geojson",
     "write_geojson",
     "read_geojson",
     "geojson_to_route",
@@ -199,41 +200,53 @@ def route_metadata(route: Route) -> dict:
 # --------------------------------------------------------------------------- writing
 
 
-def route_to_geojson(route: Route) -> dict:
-    """The route as a GeoJSON FeatureCollection dict (key order is the file's order)."""
-    features: list[dict] = []
+def _features(route: Route):
+    """The features one at a time: places in the route's order, then legs by sequence."""
     for rp in route.places:
         lon, lat = _lonlat(rp.place)
-        features.append(
-            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": place_properties(rp)}
-        )
+        yield {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": place_properties(rp)}
     for leg in sorted_legs(route):
-        features.append({"type": "Feature", "geometry": leg_geometry(leg), "properties": leg_properties(leg)})
-    return {"type": "FeatureCollection", "movemap": route_metadata(route), "features": features}
+        yield {"type": "Feature", "geometry": leg_geometry(leg), "properties": leg_properties(leg)}
+
+
+def route_to_geojson(route: Route) -> dict:
+    """The route as a GeoJSON FeatureCollection dict (key order is the file's order)."""
+    return {"type": "FeatureCollection", "movemap": route_metadata(route), "features": list(_features(route))}
 
 
 def _dump(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
 
 
-def dumps_geojson(route: Route) -> str:
-    """The file's text: one feature a line, trailing newline."""
-    fc = route_to_geojson(route)
+def iter_geojson(route: Route):
+    """The file's text in pieces (one feature a line, trailing newline), so that a route with
+    many sources and much evidence is written without holding the whole file in memory; the
+    pieces joined are exactly :func:`dumps_geojson`. The ``movemap`` line lists the documents
+    one at a time, as ``_dump`` of the whole metadata object would."""
     try:
-        head = f'{{"type": "FeatureCollection",\n"movemap": {_dump(fc["movemap"])},\n"features": ['
-        body = ",\n".join(_dump(f) for f in fc["features"])
+        yield '{"type": "FeatureCollection",\n"movemap": {"documents": ['
+        for i, d in enumerate(route.documents):
+            yield (", " if i else "") + _dump(document_meta(d))
+        yield ('], "gazetteer": ' + _dump({"name": route.gazetteer_name, "version": route.gazetteer_version})
+               + ', "title": ' + _dump(route.title) + '},\n"features": [')
+        first = True
+        for f in _features(route):
+            yield ("\n" if first else ",\n") + _dump(f)
+            first = False
+        yield "]}\n" if first else "\n]}\n"
     except (TypeError, ValueError) as exc:
         raise OutputError(f"route cannot be written as GeoJSON: {exc}") from exc
-    if body:
-        return f"{head}\n{body}\n]}}\n"
-    return f"{head}]}}\n"
+
+
+def dumps_geojson(route: Route) -> str:
+    """The file's text: one feature a line, trailing newline."""
+    return "".join(iter_geojson(route))
 
 
 def write_geojson(route: Route, path: str | os.PathLike) -> Path:
-    """Write route.geojson atomically; return its path."""
-    text = dumps_geojson(route)
+    """Write route.geojson atomically, a feature at a time; return its path."""
     try:
-        return atomic_write(path, text)
+        return atomic_write_chunks(path, iter_geojson(route))
     except OutputError:
         raise
     except OSError as exc:
