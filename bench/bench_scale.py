@@ -220,8 +220,24 @@ def startup_cost(mode: str, tmp: Path) -> float:
     return run_build(corpus, tmp / f"start-{mode}", mode)["wall_s"]
 
 
-def merge_only(corpus: Path, sizes: list[int]) -> list[dict]:
-    """The reduce step alone: analyses of ``corpus`` replicated (new doc ids) to each size."""
+def merge_only(corpus: Path, sizes: list[int], work: Path | None = None) -> list[dict]:
+    """The reduce step alone, each size in a fresh process (``--merge-child``): analyses of
+    ``corpus`` replicated (new doc ids) to the size, merged, the route built and every output
+    written; the process's peak RSS above what it held before the merge (the gazetteer and
+    the 200 analyses), during the merge, the route building and the writing."""
+    rows = []
+    for n in sizes:
+        out = Path(work or tempfile.mkdtemp(prefix="movemap-merge-")) / f"out-merge-{n}"
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--merge-child", str(n), "--merge-corpus", str(corpus),
+               "--merge-out", str(out)]
+        res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        if res.returncode != 0:
+            raise RuntimeError(f"merge-only {n} failed: {res.stderr[-2000:]}")
+        rows.append(json.loads(res.stdout.strip().splitlines()[-1]))
+    return rows
+
+
+def _merge_child(n: int, corpus: Path, out: Path) -> dict:
     from dataclasses import replace
 
     import psutil
@@ -229,34 +245,72 @@ def merge_only(corpus: Path, sizes: list[int]) -> list[dict]:
     from gazetteer import default_gazetteer
     from geo.pipeline import RouteMerger, analyse_item
     from geo.read import iter_sources
+    from maps import write_outputs
 
     gz = default_gazetteer()
     base = [analyse_item(s, gz) for s, _ in zip(iter_sources([str(corpus)]), range(200))]
-    rows = []
-    for n in sizes:
-        rss0 = psutil.Process().memory_info().rss
-        merger = RouteMerger(None, gz.version)
-        t0 = time.perf_counter()
-        for k in range(n):
-            a = base[k % len(base)]
-            doc_id = f"r{k:07d}"
-            meta = replace(a.meta, id=doc_id)
-            status = replace(a.status, id=doc_id)
-            events = tuple(replace(e, document=doc_id, evidence=tuple(replace(v, document=doc_id) for v in e.evidence))
-                           for e in a.events)
-            mentions = tuple(replace(m, document=doc_id) for m in a.mentions)
-            ev = tuple(((doc_id, key[1], key[2]), replace(v, document=doc_id)) for key, v in a.place_evidence)
-            merger.add(replace(a, meta=meta, status=status, events=events, mentions=mentions, place_evidence=ev))
-        t_add = time.perf_counter() - t0
-        rss1 = psutil.Process().memory_info().rss
-        t0 = time.perf_counter()
-        route = merger.route()
-        t_route = time.perf_counter() - t0
-        rows.append({"docs": n, "add_s": round(t_add, 2), "route_s": round(t_route, 2), "legs": len(route.legs),
-                     "places": len(route.places), "merger_mb": round((rss1 - rss0) / 2**20, 1),
-                     "kb_per_doc": round((rss1 - rss0) / 1024 / n, 2)})
-        del merger, route
-    return rows
+    proc = psutil.Process()
+    peak = [0]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], proc.memory_info().rss)
+            stop.wait(0.05)
+
+    def phase() -> float:
+        v = max(peak[0], proc.memory_info().rss)
+        peak[0] = 0
+        return round(v / 2**20, 1)
+
+    import gc
+
+    gc.collect()
+    rss0 = proc.memory_info().rss
+    threading.Thread(target=sample, daemon=True).start()
+    merger = RouteMerger(None, gz.version)
+    t0 = time.perf_counter()
+    for k in range(n):
+        a = base[k % len(base)]
+        doc_id = f"r{k:07d}"
+        meta = replace(a.meta, id=doc_id)
+        status = replace(a.status, id=doc_id)
+        events = tuple(replace(e, document=doc_id, evidence=tuple(replace(v, document=doc_id) for v in e.evidence))
+                       for e in a.events)
+        mentions = tuple(replace(m, document=doc_id) for m in a.mentions)
+        ev = tuple(((doc_id, key[1], key[2]), replace(v, document=doc_id)) for key, v in a.place_evidence)
+        merger.add(replace(a, meta=meta, status=status, events=events, mentions=mentions, place_evidence=ev))
+    t_add = time.perf_counter() - t0
+    peak_add = phase()
+    t0 = time.perf_counter()
+    route = merger.route()
+    t_route = time.perf_counter() - t0
+    peak_route = phase()
+    del merger
+    t0 = time.perf_counter()
+    write_outputs(route, out)
+    t_write = time.perf_counter() - t0
+    peak_write = phase()
+    stop.set()
+    mb0 = round(rss0 / 2**20, 1)
+    sizes = {p.name: round(p.stat().st_size / 2**20, 1) for p in sorted(out.iterdir())}
+    return {"docs": n, "add_s": round(t_add, 2), "route_s": round(t_route, 2), "write_s": round(t_write, 1),
+            "legs": len(route.legs), "places": len(route.places), "rss_before_mb": mb0,
+            "peak_add_mb": peak_add, "peak_route_mb": peak_route, "peak_write_mb": peak_write,
+            "peak_above_before_mb": round(max(peak_add, peak_route, peak_write) - mb0, 1),
+            "output_mb": sizes}
+
+
+def _ratios(rows: list[dict], keys: tuple[str, ...], size_key: str = "docs") -> dict:
+    """Largest size over smallest: how much each figure grew with the corpus."""
+    rows = [r for r in rows if all(r.get(k) for k in keys)]
+    if len(rows) < 2:
+        return {}
+    lo, hi = min(rows, key=lambda r: r[size_key]), max(rows, key=lambda r: r[size_key])
+    out = {"sizes": [lo[size_key], hi[size_key]]}
+    for k in keys:
+        out[k] = round(hi[k] / lo[k], 2)
+    return out
 
 
 def main(argv=None) -> int:
@@ -264,12 +318,18 @@ def main(argv=None) -> int:
     ap.add_argument("--throughput-docs", type=int, default=600, help="corpus size for the articles/s comparison")
     ap.add_argument("--modes", default="one,jobs2,dask2", help="modes for the throughput run")
     ap.add_argument("--repeat", type=int, default=2, help="throughput runs per mode (the fastest counts)")
-    ap.add_argument("--memory-sizes", default="10000,100000", help="corpus sizes for peak RSS")
+    ap.add_argument("--memory-sizes", default="10000,30000,100000", help="corpus sizes for peak RSS")
     ap.add_argument("--memory-modes", default="jobs2", help="modes for the memory runs")
-    ap.add_argument("--merge-sizes", default="10000,100000", help="sizes for the merge-only measurement")
+    ap.add_argument("--merge-sizes", default="10000,30000,100000", help="sizes for the merge-only measurement")
     ap.add_argument("--work", default=None, help="folder for corpora and outputs (default: a temp folder)")
     ap.add_argument("--json", default=str(ROOT / "bench" / "out" / "bench_scale.json"))
+    ap.add_argument("--merge-child", type=int, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--merge-corpus", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--merge-out", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.merge_child is not None:
+        print(json.dumps(_merge_child(args.merge_child, Path(args.merge_corpus), Path(args.merge_out))))
+        return 0
     work = Path(args.work or tempfile.mkdtemp(prefix="movemap-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     results: dict = {"machine": {"cpus": os.cpu_count()}, "throughput": [], "memory": [], "merge_only": [],
@@ -304,17 +364,24 @@ def main(argv=None) -> int:
         save()
     merge_sizes = [int(x) for x in args.merge_sizes.split(",") if x]
     if merge_sizes:
-        rows = merge_only(write_corpus(work / "corpus-merge.jsonl", 200), merge_sizes)
-        results["merge_only"].extend(rows)
-        for row in rows:
+        for n in merge_sizes:
+            row = merge_only(write_corpus(work / "corpus-merge.jsonl", 200), [n], work)[0]
+            results["merge_only"].append(row)
             print(json.dumps(row), flush=True)
-        save()
+            results["merge_only_ratio"] = _ratios(results["merge_only"], ("peak_above_before_mb",))
+            save()
     for n in [int(x) for x in args.memory_sizes.split(",") if x]:
-        corpus = write_corpus(work / f"corpus-{n}.jsonl.gz", n)
+        corpus = work / f"corpus-{n}.jsonl.gz"
+        if not corpus.exists():  # deterministic: a corpus left in --work is the same corpus
+            write_corpus(work / f"corpus-{n}.part.jsonl.gz", n).rename(corpus)
         for mode in [m for m in args.memory_modes.split(",") if m]:
             r = run_build(corpus, work / f"out-mem-{mode}-{n}", mode)
             results["memory"].append(r)
             print(json.dumps(r), flush=True)
+            results["memory_ratio"] = {
+                m: _ratios([x for x in results["memory"] if x["mode"] == m],
+                           ("peak_rss_tree_mb", "peak_rss_parent_mb", "peak_rss_parent_map_mb"))
+                for m in {x["mode"] for x in results["memory"]}}
             save()
     print(json.dumps(results, indent=2))
     return 0

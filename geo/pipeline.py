@@ -5,12 +5,17 @@ any process (``geo.parallel`` runs it in local processes or on a Dask cluster);
 ``RouteMerger`` (and ``merge_analyses``, its one-call form) is deterministic whatever order
 analyses arrive in: it orders documents by id (then by input order) before building the route.
 
-Memory: the map step keeps nothing; the merge keeps, per document, only what the route needs
-(events, metadata, status, and its resolved mentions collapsed by ``compact``), never texts.
+Memory: the map step keeps nothing; the merge keeps in memory only the route's structure (the
+movement events, without their sentences, and per place a mention count and surface forms)
+and spills what grows with the number of documents (metadata, statuses, the documents naming
+each place, evidence sentences) to a temporary database (``geo.spill``) that the route reads
+back from when its outputs are written.
 """
 
 from __future__ import annotations
 
+import functools
+import heapq
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Callable, Iterable
@@ -23,6 +28,7 @@ from geo.gazetteer_port import GazetteerPort
 from geo.model import Document, DocumentMeta, DocumentStatus, Event, Evidence, Mention, Route
 from geo.resolve import resolve
 from geo.route import build_route
+from geo.spill import Spilled, SpillStore
 from geo.text import split_sentences
 from geo.toponyms import recognise
 from movemap.errors import MovemapError
@@ -130,69 +136,142 @@ class RouteMerger:
 
     ``add`` takes a ``DocumentAnalysis`` or a read-error ``DocumentStatus`` (with ``seq``, its
     position in the input, to order documents that share an id); ``route()`` builds the route.
-    The merger holds the route's material only: per document its events, metadata and status,
-    and its mentions compacted (places are shared between documents, one object per place id).
+
+    Memory: what the route's structure needs stays here — the events (places shared, one object
+    per place id; evidence as references without the sentence) and, per place, its mention
+    count and surface forms. What grows with the number of articles goes to a temporary
+    database on disk (``geo.spill``): every document's metadata and status, the documents
+    naming each place, the evidence sentences. The route refers to those through ``Spilled``
+    sequences that the writers stream, so the merged route costs about the same memory for
+    10,000 articles as for 100,000 when they tell of the same places.
     """
 
     def __init__(self, title: str | None = None, gazetteer_version: str = ""):
         self.title = title
         self.gazetteer_version = gazetteer_version
-        self._docs: list[tuple[str, int, DocumentStatus, DocumentMeta | None, tuple[Event, ...]]] = []
-        self._mentions: list[Mention] = []  # a mention standing for n is listed n times (references)
-        self._evidence: dict[tuple[str, int, int], Evidence] = {}
+        self._store = SpillStore()
+        self._n = 0
+        # documents with events: (id, seq, meta, events); the route needs their events and dates
+        self._docs: list[tuple[str, int, DocumentMeta, tuple[Event, ...]]] = []
         self._places: dict[str, Place] = {}
-        self._strings: dict[str, str] = {}
+        self._place_index: dict[str, int] = {}
+        self._mention_counts: dict[str, int] = {}
+        self._surfaces: dict[str, set[str]] = {}
+        self._shared: dict = {}  # one object for equal strings, dates, evidence-free references
         self._seq = 0
         self.ok = 0
         self.failed = 0
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return self._n
 
     def _place(self, p: Place | None) -> Place | None:
         if p is None:
             return None
         return self._places.setdefault(p.id, p)
 
+    def _share(self, x):
+        return x if x is None else self._shared.setdefault(x, x)
+
     def _event(self, ev: Event) -> Event:
+        share = self._share
+        # The sentence goes to the store; the event keeps (document, "", start, end), which
+        # identifies it (the route builder compares and sorts evidence, never reads it).
+        self._store.add_sentences(ev.evidence)
         return replace(ev, origins=tuple(map(self._place, ev.origins)),
                        destinations=tuple(map(self._place, ev.destinations)),
-                       actor_origin=self._place(ev.actor_origin))
+                       actor_origin=self._place(ev.actor_origin), start=share(ev.start), end=share(ev.end),
+                       actor=share(ev.actor), mode=share(ev.mode), relation=share(ev.relation),
+                       status=share(ev.status),
+                       evidence=tuple(Evidence(e.document, "", e.start, e.end) for e in ev.evidence))
 
     def add(self, item: DocumentAnalysis | DocumentStatus, seq: int | None = None) -> None:
         if seq is None:
             seq = self._seq
         self._seq = max(self._seq, seq + 1)
+        self._n += 1
         if isinstance(item, DocumentStatus):
-            self._docs.append((item.id, seq, item, None, ()))
+            self._store.add_document(item.id, seq, item, None)
             self.failed += item.status != "ok"
             self.ok += item.status == "ok"
             return
         a = item
         if a.status.status != "ok":
-            self._docs.append((a.meta.id, seq, a.status, None, ()))
+            self._store.add_document(a.meta.id, seq, a.status, None)
             self.failed += 1
             return
         self.ok += 1
-        self._docs.append((a.meta.id, seq, a.status, a.meta, tuple(map(self._event, a.events))))
-        evidence = self._evidence
-        evidence.update(a.place_evidence)
-        doc_id = a.meta.id
+        self._store.add_document(a.meta.id, seq, a.status, a.meta)
+        if a.events:
+            self._docs.append((a.meta.id, seq, a.meta, tuple(map(self._event, a.events))))
+        evidence = dict(a.place_evidence)
+        sources: dict[tuple[int, str], None] = {}
+        place_evidence: dict[tuple[int, Evidence], None] = {}
         for m, n in compact(a).counted_mentions():
-            surface = self._strings.setdefault(m.surface, m.surface)
-            if (m.document, m.start, m.end) in evidence:
-                m = Mention(m.document, m.start, m.end, surface, self._place(m.place), m.score)
-            else:
-                # Nobody's evidence: its offsets and score are not part of the route.
-                m = Mention(doc_id if m.document == doc_id else m.document, -1, -1, surface, self._place(m.place))
-            self._mentions.extend([m] * n)
+            place = self._place(m.place)
+            pid = place.id
+            i = self._place_index.setdefault(pid, len(self._place_index))
+            self._mention_counts[pid] = self._mention_counts.get(pid, 0) + n
+            self._surfaces.setdefault(pid, set()).add(self._share(m.surface))
+            sources[(i, m.document)] = None
+            e = evidence.get((m.document, m.start, m.end))
+            if e is not None:
+                place_evidence[(i, e)] = None
+        self._store.add_place_sources(sources)
+        self._store.add_place_evidence(place_evidence)
 
     def route(self) -> Route:
+        store = self._store
+        store.finish()
         ordered = sorted(self._docs, key=lambda d: (d[0], d[1]))
-        events = [e for d in ordered for e in d[4]]
-        documents = [d[3] for d in ordered if d[3] is not None]
-        route = build_route(events, self._mentions, documents, self._evidence, self.title, self.gazetteer_version)
-        return replace(route, statuses=tuple(d[2] for d in ordered))
+        events = [e for d in ordered for e in d[3]]
+        documents = [d[2] for d in ordered]
+        # One stand-in mention per named place: build_route then knows every place; what it
+        # would count from the mentions (count, forms, sources, evidence) is set from the store.
+        stand_ins = [Mention("", -1, -1, "", self._places[pid]) for pid in self._place_index]
+        route = build_route(events, stand_ins, documents, {}, self.title, self.gazetteer_version)
+        legs = tuple(replace(leg, evidence=self._leg_evidence(leg.evidence)) for leg in route.legs)
+        leg_sources: dict[str, set[str]] = {}
+        for leg in legs:
+            for pid in (leg.origin.id, leg.destination.id):
+                leg_sources.setdefault(pid, set()).update(leg.sources)
+        places = []
+        for rp in route.places:
+            pid = rp.place.id
+            i = self._place_index.get(pid)
+            from_legs = tuple(sorted(leg_sources.get(pid, ())))
+            places.append(replace(
+                rp, mention_count=self._mention_counts.get(pid, 0),
+                surface_forms=tuple(sorted(self._surfaces.get(pid, ()))),
+                sources=from_legs if i is None else Spilled(store, _union(store, i, from_legs)),
+                evidence=() if i is None else Spilled(store, functools.partial(store.place_evidence, i)),
+            ))
+        # build_route's order, with the counts it could not see
+        places.sort(key=lambda rp: (rp.role != "route", rp.first_date or date.max, -rp.mention_count, rp.place.id))
+        return replace(route, places=tuple(places), legs=legs, documents=store.documents(),
+                       statuses=store.statuses())
+
+    def _leg_evidence(self, refs: tuple[Evidence, ...]) -> Spilled:
+        store = self._store
+
+        def items():
+            for e in refs:
+                yield Evidence(e.document, store.sentence(e.document, e.start, e.end) or "", e.start, e.end)
+
+        return Spilled(store, items, refs.__len__)
+
+
+def _union(store: SpillStore, i: int, more: tuple[str, ...]):
+    """The documents naming place ``i`` and those of its legs, in document order, each once."""
+
+    def items():
+        last = None
+        for d in heapq.merge(store.place_sources(i), more):
+            if d != last:
+                last = d
+                yield d
+
+    return items
 
 
 def merge_analyses(

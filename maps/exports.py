@@ -22,8 +22,7 @@ from geo.model import Route
 from movemap.errors import OutputError
 
 from .atomic import atomic_open, atomic_path, write_chunks
-from .frames import (document_table, evidence_table, gpkg_columns, leg_table, place_table,
-                     shapely_geometries)
+from .frames import gpkg_columns, shapely_geometries, table_batches
 from .geojson import _lonlat, leg_geometry, leg_properties, place_properties, sorted_legs
 from .popups import leg_popup, place_popup
 from .qgis_style import LAYER_STYLES_FIELDS, layer_style_rows
@@ -164,7 +163,7 @@ def _gdal_config(options: dict[str, str]):
         pyogrio.set_gdal_config_options(old)
 
 
-def _write_layer(tmp: Path, table, create: bool) -> None:
+def _write_layer(tmp: Path, table, create: bool, append: bool = False) -> None:
     import shapely
     from pyogrio import raw
 
@@ -178,7 +177,8 @@ def _write_layer(tmp: Path, table, create: bool) -> None:
         crs="EPSG:4326" if table.geometry is not None else None,
         promote_to_multi=False,
         dataset_options={"VERSION": GPKG_VERSION} if create else None,
-        layer_options={"DESCRIPTION": GPKG_LAYER_DESCRIPTIONS.get(table.name, "")},
+        layer_options=None if append else {"DESCRIPTION": GPKG_LAYER_DESCRIPTIONS.get(table.name, "")},
+        append=append,
     )
 
 
@@ -215,15 +215,15 @@ def write_gpkg(route: Route, path: str | os.PathLike) -> Path:
     the same bytes: the one timestamp is :func:`gpkg_timestamp`, set through GDAL's
     process-wide ``OGR_CURRENT_DATE`` option for the duration of the write.
     """
-    tables = [place_table(route), leg_table(route), evidence_table(route), document_table(route)]
     stamp = gpkg_timestamp(route)
     styles = layer_style_rows(stamp)
     errors = _gpkg_errors()
     with atomic_path(path, suffix=".gpkg") as tmp:
         try:
             with _gdal_config({"OGR_CURRENT_DATE": stamp}):
-                for i, table in enumerate(tables):
-                    _write_layer(tmp, table, create=(i == 0))
+                # a table at a time, in batches (a route with many sources has big tables)
+                for i, (table, first) in enumerate(table_batches(route)):
+                    _write_layer(tmp, table, create=(i == 0), append=not first)
                 _write_layer_styles(tmp, styles)
         except errors as exc:
             raise OutputError(f"{path}: cannot write GeoPackage: {exc}") from exc
@@ -340,7 +340,12 @@ def _documents_by_id(route: Route):
 
 def _docs_for(docs, ids) -> dict:
     """The documents a popup cites (the popup builds its source list from what it is given)."""
-    return {i: docs[i] for i in dict.fromkeys(ids) if i in docs}
+    ids = list(dict.fromkeys(ids))
+    many = getattr(docs, "get_many", None)
+    if many is not None:
+        found = many(ids)
+        return {i: found[i] for i in ids if i in found}
+    return {i: docs[i] for i in ids if i in docs}
 
 
 def _timespan(w: _KmlWriter, begin, end) -> None:

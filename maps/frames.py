@@ -41,6 +41,7 @@ __all__ = [
     "document_table",
     "route_geodataframe",
     "gpkg_columns",
+    "table_batches",
     "LAYERS",
 ]
 
@@ -105,49 +106,108 @@ def _fill(table: Table, records: list[dict]) -> Table:
     return table
 
 
-def place_table(route: Route) -> Table:
-    """Places in the route's order: the GeoJSON properties plus lon, lat; Point geometries."""
-    records, geoms = [], []
+def _place_records(route: Route):
     for rp in route.places:
         props = place_properties(rp)
         lon, lat = _lonlat(rp.place)
         props["lon"], props["lat"] = lon, lat
-        records.append(props)
-        geoms.append({"type": "Point", "coordinates": [lon, lat]})
-    return _fill(Table("places", PLACE_SCHEMA, geometry=geoms, geometry_type="Point"), records)
+        yield props, {"type": "Point", "coordinates": [lon, lat]}
+
+
+def _leg_records(route: Route):
+    for leg in sorted_legs(route):
+        props = leg_properties(leg)
+        (props["from_lon"], props["from_lat"]), (props["to_lon"], props["to_lat"]) = (
+            _lonlat(leg.origin), _lonlat(leg.destination))
+        yield props, leg_geometry(leg)
+
+
+def _evidence_records(route: Route):
+    for rp in route.places:
+        for e in rp.evidence:
+            yield {"owner_type": "place", "owner_id": rp.place.id, "leg_id": None, "place_id": rp.place.id,
+                   "document": e.document, "sentence": e.sentence, "start": int(e.start), "end": int(e.end)}, None
+    for leg in sorted_legs(route):
+        for e in leg.evidence:
+            yield {"owner_type": "leg", "owner_id": leg.id, "leg_id": leg.id, "place_id": None,
+                   "document": e.document, "sentence": e.sentence, "start": int(e.start), "end": int(e.end)}, None
+
+
+def _document_records(route: Route):
+    for d in route.documents:
+        yield document_meta(d), None
+
+
+def _table(name: str, schema, geometry_type, records) -> Table:
+    records = list(records)
+    geoms = [g for _, g in records] if geometry_type else None
+    return _fill(Table(name, schema, geometry=geoms, geometry_type=geometry_type), [r for r, _ in records])
+
+
+def place_table(route: Route) -> Table:
+    """Places in the route's order: the GeoJSON properties plus lon, lat; Point geometries."""
+    return _table("places", PLACE_SCHEMA, "Point", _place_records(route))
 
 
 def leg_table(route: Route) -> Table:
     """Legs by sequence: the GeoJSON properties plus end coordinates; the GeoJSON geometry
     (LineString, or MultiLineString split at the antimeridian)."""
-    records, geoms = [], []
-    for leg in sorted_legs(route):
-        props = leg_properties(leg)
-        (props["from_lon"], props["from_lat"]), (props["to_lon"], props["to_lat"]) = (
-            _lonlat(leg.origin), _lonlat(leg.destination))
-        records.append(props)
-        geoms.append(leg_geometry(leg))
-    return _fill(Table("legs", LEG_SCHEMA, geometry=geoms, geometry_type="MultiLineString"), records)
+    return _table("legs", LEG_SCHEMA, "MultiLineString", _leg_records(route))
 
 
 def evidence_table(route: Route) -> Table:
     """One row per claim (a sentence quoted for a place or a leg), places first, then legs by
     sequence; ``leg_id``/``place_id`` join it to the layers (``owner_type``/``owner_id`` too)."""
-    records = []
-    for rp in route.places:
-        for e in rp.evidence:
-            records.append({"owner_type": "place", "owner_id": rp.place.id, "leg_id": None, "place_id": rp.place.id,
-                            "document": e.document, "sentence": e.sentence, "start": int(e.start), "end": int(e.end)})
-    for leg in sorted_legs(route):
-        for e in leg.evidence:
-            records.append({"owner_type": "leg", "owner_id": leg.id, "leg_id": leg.id, "place_id": None,
-                            "document": e.document, "sentence": e.sentence, "start": int(e.start), "end": int(e.end)})
-    return _fill(Table("evidence", EVIDENCE_SCHEMA), records)
+    return _table("evidence", EVIDENCE_SCHEMA, None, _evidence_records(route))
 
 
 def document_table(route: Route) -> Table:
     """The articles (id, title, outlet, published, url), in the route's order."""
-    return _fill(Table("documents", DOCUMENT_SCHEMA), [document_meta(d) for d in route.documents])
+    return _table("documents", DOCUMENT_SCHEMA, None, _document_records(route))
+
+
+BATCH_ROWS = 20_000
+BATCH_CHARS = 16 << 20
+
+
+def _size(record: dict) -> int:
+    return sum(len(v) if isinstance(v, str) else 8 for v in record.values())
+
+
+def table_batches(route: Route, rows: int | None = None, chars: int | None = None):
+    """The four GeoPackage tables as batches of at most ``rows`` rows (or about ``chars``
+    characters of text): ``(table, first)`` pairs, ``first`` for a table's first batch, which
+    also comes, empty, for an empty table. A writer appends them one after the other, so a
+    big route is never laid out in memory whole; a route that fits in one batch per table
+    gives exactly ``place_table`` etc."""
+    rows = BATCH_ROWS if rows is None else rows
+    chars = BATCH_CHARS if chars is None else chars
+    for name, schema, gtype, records in (
+        ("places", PLACE_SCHEMA, "Point", _place_records(route)),
+        ("legs", LEG_SCHEMA, "MultiLineString", _leg_records(route)),
+        ("evidence", EVIDENCE_SCHEMA, None, _evidence_records(route)),
+        ("documents", DOCUMENT_SCHEMA, None, _document_records(route)),
+    ):
+        batch: list = []
+        size = 0
+        first = True
+        json_cols = {c.name for c in schema if c.kind == "json"}
+        for rec in records:
+            batch.append(({k: (_json(v) if k in json_cols else v) for k, v in rec[0].items()}, rec[1]))
+            size += _size(batch[-1][0])
+            if len(batch) >= rows or size >= chars:
+                yield _raw_table(name, schema, gtype, batch), first
+                batch, size, first = [], 0, False
+        if batch or first:
+            yield _raw_table(name, schema, gtype, batch), first
+
+
+def _raw_table(name, schema, gtype, batch) -> Table:
+    """A table from records whose list columns are JSON text already."""
+    t = Table(name, schema, geometry=[g for _, g in batch] if gtype else None, geometry_type=gtype)
+    for col in schema:
+        t.data[col.name] = [r[col.name] for r, _ in batch]
+    return t
 
 
 LAYERS = {"places": place_table, "legs": leg_table, "evidence": evidence_table, "documents": document_table}

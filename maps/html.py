@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from branca.element import Figure
 from geo.model import Leg, Route, RoutePlace
 from movemap.errors import OutputError
 
-from .atomic import atomic_write
+from .atomic import atomic_write_chunks
 from .basemap import load_countries
 from .geojson import _lonlat, sorted_legs
 from .layers import (
@@ -42,9 +43,10 @@ from .layers import (
     RouteMap,
     StaticHtml,
     deterministic_ids,
+    js_literal,
     leaflet_assets,
 )
-from .popups import MAX_EVIDENCE, SourceIndex, esc, leg_record, place_record
+from .popups import MAX_EVIDENCE, SourceIndex, esc, leg_record, place_record, source_entry
 
 __all__ = [
     "render_html",
@@ -315,10 +317,15 @@ def route_data(route: Route) -> tuple[dict, list[int]]:
     return data, unwrap.offsets
 
 
-def build_map(route: Route, title: str | None = None) -> Figure:
-    """The folium Figure for the route. Call inside ``deterministic_ids()`` for stable ids."""
+def build_map(route: Route, title: str | None = None, data_js: str | None = None,
+              offsets: list[int] | None = None) -> Figure:
+    """The folium Figure for the route. Call inside ``deterministic_ids()`` for stable ids.
+    ``data_js``/``offsets``: the page's data (or a stand-in for it) and the outline offsets,
+    when the caller has them (the streaming writer puts the data in afterwards)."""
     shown_title = title if title is not None else (route.title or DEFAULT_TITLE)
-    data, offsets = route_data(route)
+    if data_js is None or offsets is None:
+        data, offsets = route_data(route)
+        data_js = js_literal(data)
 
     fig = Figure(title=esc(shown_title))
     m = RouteMap(location=[20.0, 0.0], zoom_start=2, tiles=None, control_scale=True, world_copy_jump=False, prefer_canvas=False,
@@ -337,7 +344,7 @@ def build_map(route: Route, title: str | None = None) -> Figure:
     fixed.append(("OpenStreetMap tiles (online)", tiles))
 
     defs, arrow_css = _defs_and_css()
-    m.add_child(RouteLayers(data, fixed, css=arrow_css), name="mm_route")
+    m.add_child(RouteLayers(None, fixed, css=arrow_css, data_js=data_js), name="mm_route")
     Attribution(ATTRIBUTION).add_to(m)
     m.add_child(StaticHtml(f'<div class="mm-titlebox">{esc(shown_title)}</div>' + defs + _legend_html()), name="mm_static")
     return fig
@@ -399,24 +406,199 @@ def external_resources(page: str) -> list[str]:
     return p.found
 
 
-def render_html_text(route: Route, title: str | None = None) -> str:
-    """The page as text (same bytes for the same route)."""
+def _iter_html(route: Route, title: str | None = None):
+    """The page in pieces: the folium page is rendered around a stand-in for the data, which
+    is then written a source, leg and place at a time (:func:`_iter_data_js`), so a route
+    with many sources and much evidence never sits in memory as one string."""
+    plan = _Plan(route)
+    marker = f"movemap-data-{uuid.uuid4().hex}"
     with deterministic_ids():
-        fig = build_map(route, title=title)
+        fig = build_map(route, title=title, data_js=marker, offsets=plan.offsets)
         text = fig.render()
     text = text if text.endswith("\n") else text + "\n"
-    loads = external_resources(text)
+    head, sep, tail = text.partition(marker)
+    if not sep or marker in tail:
+        raise OutputError("route.html: the page template lost the route data")  # pragma: no cover
+    # The data is JSON inside <script type="application/json"> made safe by js_literal: no
+    # markup in it can load anything, so the page around it is what needs checking.
+    loads = external_resources(head + tail)
     if loads:
         raise OutputError("route.html would load external resources: " + "; ".join(loads[:5]))
-    return text
+    yield head
+    yield from _iter_data_js(route, plan)
+    yield tail
+
+
+def render_html_text(route: Route, title: str | None = None) -> str:
+    """The page as text (same bytes for the same route)."""
+    return "".join(_iter_html(route, title))
 
 
 def render_html(route: Route, path: str | os.PathLike, title: str | None = None) -> Path:
-    """Write route.html atomically; return its path."""
+    """Write route.html atomically, streaming the route data; return its path."""
     try:
-        text = render_html_text(route, title=title)
+        return atomic_write_chunks(path, _iter_html(route, title=title))
     except OutputError:
         raise
     except (ValueError, TypeError) as exc:
         raise OutputError(f"{path}: cannot draw the route: {exc}") from exc
-    return atomic_write(path, text)
+
+
+class _Positions:
+    """``SourceIndex`` without the metadata: document id -> position in the page's source
+    table (documents first, in route order, then any other id as first cited)."""
+
+    def __init__(self, documents) -> None:
+        self.ids: list[str] = []
+        self._pos: dict[str, int] = {}
+        for d in documents:
+            self.index(d.id)
+        self.n_documents = len(self.ids)
+
+    def index(self, doc_id: str) -> int:
+        doc_id = str(doc_id)
+        pos = self._pos.get(doc_id)
+        if pos is None:
+            pos = self._pos[doc_id] = len(self.ids)
+            self.ids.append(doc_id)
+        return pos
+
+
+class _Plan:
+    """What :func:`route_data` computes from all the records, computed without keeping them:
+    the source positions (in the order the records would create them), the sources' leg and
+    stop counts, the timeline, the bounds and the outline offsets."""
+
+    def __init__(self, route: Route) -> None:
+        legs = sorted_legs(route)
+        place_lonlat = [_lonlat(rp.place) for rp in route.places]  # validates coordinates
+        all_lons = [lon for lon, _ in place_lonlat]
+        for leg in legs:
+            all_lons += [_lonlat(leg.origin)[0], _lonlat(leg.destination)[0]]
+        self.unwrap = unwrap = _Unwrap(all_lons)
+        self.offsets = unwrap.offsets
+        self.legs = legs
+        self.sources = sources = _Positions(route.documents)
+        self.forms: dict[str, tuple[str, ...]] = {}
+        for rp in route.places:
+            self.forms[rp.place.id] = tuple(dict.fromkeys((*self.forms.get(rp.place.id, ()), rp.place.name,
+                                                            *rp.surface_forms)))
+        self.statuses = list(LEG_STYLES) + sorted({leg.status for leg in legs} - set(LEG_STYLES))
+        self.status_pos = {st: i for i, st in enumerate(self.statuses)}
+
+        self.legs_per_source: dict[int, int] = {}
+        self.stops_per_source: dict[int, int] = {}
+        firsts: list[str] = []
+        lasts: list[str] = []
+        pts: list[list[float]] = []
+        self.starts_by_place: dict[str, list] = {}
+        for leg in legs:
+            _index_evidence(leg.evidence, sources)
+            for s in {sources.index(d) for d in leg.sources}:
+                self.legs_per_source[s] = self.legs_per_source.get(s, 0) + 1
+            if leg.start is not None:
+                firsts.append(leg.start.isoformat())
+            pts += _leg_latlngs(leg, unwrap)
+            for pid in (leg.origin.id, leg.destination.id):
+                self.starts_by_place.setdefault(pid, []).append(leg.start)
+        all_pts = []
+        for rp, (lon, lat) in zip(route.places, place_lonlat):
+            _index_evidence(rp.evidence, sources)
+            src = {sources.index(d) for d in rp.sources}
+            pt = [lat, _round(unwrap.lon(lon))]
+            all_pts.append(pt)
+            if rp.role == "route":
+                for s in src:
+                    self.stops_per_source[s] = self.stops_per_source.get(s, 0) + 1
+            since = self.since(rp)
+            if since:
+                firsts.append(since)
+        # same order as route_data's: leg starts, place starts, then every known date
+        lasts = firsts + [_iso(d) for leg in legs for d in (leg.start, leg.end) if d is not None]
+        lasts += [_iso(d) for rp in route.places for d in (rp.first_date, rp.last_date) if d is not None]
+        self.timeline = {"min": min(firsts), "max": max(lasts)} if firsts else None
+        route_pts = [pt for pt, rp in zip(all_pts, route.places) if rp.role == "route"] + pts
+        if not route_pts:
+            route_pts = all_pts
+        self.bounds = None
+        if route_pts:
+            lats, lons = [q[0] for q in route_pts], [q[1] for q in route_pts]
+            self.bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+    def since(self, rp: RoutePlace) -> str | None:
+        starts = self.starts_by_place.get(rp.place.id) if rp.role == "route" else None
+        if starts:  # a stop shows from its first leg on (always, when one of its legs is undated)
+            return None if any(x is None for x in starts) else min(starts).isoformat()
+        return _iso(rp.first_date)
+
+
+def _index_evidence(evidence, sources: _Positions) -> None:
+    """Index the documents ``_evidence_items`` would cite (at most MAX_EVIDENCE per document)."""
+    per_doc: dict[str, int] = {}
+    for e in evidence:
+        n = per_doc.get(e.document, 0)
+        if n >= MAX_EVIDENCE:
+            continue
+        per_doc[e.document] = n + 1
+        sources.index(e.document)
+
+
+def _source_item(s: int, doc_id: str, meta, plan: _Plan) -> dict:
+    """The page's entry for source ``s`` (as ``route_data`` makes it)."""
+    color = SOURCE_COLORS[s % len(SOURCE_COLORS)]
+    n_legs, n_stops = plan.legs_per_source.get(s, 0), plan.stops_per_source.get(s, 0)
+    who = (meta.outlet if meta and meta.outlet else None) or (meta.title if meta and meta.title else None) or doc_id
+    when = meta.published.isoformat() if meta and meta.published else ""
+    full = " · ".join(x for x in (meta.outlet if meta else None, when, meta.title if meta else None, doc_id) if x)
+    full += f" ({_plural(n_legs, 'leg')}, {_plural(n_stops, 'stop')})"
+    first = " mm-src-first" if s == 0 else ""
+    name = (
+        f'<span class="mm-sw{first}" style="background:{color}"></span><span title="{esc(full)}">'
+        f"{esc(_short(who, 26))}{', ' + esc(when) if when else ''}</span> <span class=\"mm-dim\">({esc(_plural(n_legs, 'leg'))})</span>"
+    )
+    claim = (
+        f'<div class="mm-claim" style="border-left-color:{color}">As reported by <b>{esc(who)}</b>'
+        f"{' (' + esc(when) + ')' if when else ''}"
+        f"{': <i>' + esc(meta.title) + '</i>' if meta and meta.title and meta.title != who else ''}</div>"
+    )
+    entry = source_entry(doc_id, meta)
+    return {**entry, "name": name, "claim": claim, "color": color,
+            "cls": f"mm-arrow-s{s % len(SOURCE_COLORS)}", "legs": n_legs, "places": n_stops}
+
+
+def _iter_data_js(route: Route, plan: _Plan):
+    """``js_literal(route_data(route)[0])`` in pieces (js_literal of the parts joined by JSON's
+    own punctuation is js_literal of the whole: its escapes never span a comma or bracket)."""
+    statuses = [
+        {
+            "key": esc(st),
+            "name": esc(LEG_LAYER_NAMES.get(st, f"{str(st).capitalize()} legs")),
+            "cls": f"mm-leg-{_status_key(st)} mm-arrow-{_status_key(st)}",
+            "style": LEG_STYLES.get(st, _OTHER_STATUS_STYLE),
+        }
+        for st in plan.statuses
+    ]
+    sources = plan.sources
+    yield '{"statuses":' + js_literal(statuses) + ',"placeStyles":' + js_literal(PLACE_STYLES) + ',"sources":['
+    s = 0
+    for d in route.documents:
+        if s < sources.n_documents and sources.ids[s] == d.id:  # a repeated id keeps its first entry
+            yield ("," if s else "") + js_literal(_source_item(s, d.id, d, plan))
+            s += 1
+    for s in range(s, len(sources.ids)):
+        yield ("," if s else "") + js_literal(_source_item(s, sources.ids[s], None, plan))
+    yield '],"legs":['
+    for k, leg in enumerate(plan.legs):
+        terms = [*plan.forms.get(leg.origin.id, (leg.origin.name,)),
+                 *plan.forms.get(leg.destination.id, (leg.destination.name,))]
+        item = [_leg_latlngs(leg, plan.unwrap), plan.status_pos[leg.status], _iso(leg.start),
+                leg_record(leg, sources, terms)]
+        yield ("," if k else "") + js_literal(item)
+    yield '],"places":['
+    for k, rp in enumerate(route.places):
+        lon, lat = _lonlat(rp.place)
+        item = [[lat, _round(plan.unwrap.lon(lon))], _place_style(rp), 1 if rp.role != "route" else 0,
+                plan.since(rp), place_record(rp, sources)]
+        yield ("," if k else "") + js_literal(item)
+    yield ('],"timeline":' + js_literal(plan.timeline) + ',"bounds":' + js_literal(plan.bounds)
+           + ',"maxEvidence":' + js_literal(MAX_EVIDENCE) + "}")

@@ -254,12 +254,14 @@ class RouteLayers(_RawRenderMixin, MacroElement):
         """
     )
 
-    def __init__(self, data: dict, fixed: Iterable[tuple[str, Element]] = (), css: str = ""):
+    def __init__(self, data: dict | None, fixed: Iterable[tuple[str, Element]] = (), css: str = "",
+                 data_js: str | None = None):
         super().__init__()
         self._name = "RouteLayers"
         self.js = static_asset("movemap.js")
         self.css = static_asset("movemap.css") + css
-        self.data_js = js_literal(data)
+        # data_js: the data already as js_literal text (or a stand-in the caller replaces)
+        self.data_js = js_literal(data) if data_js is None else data_js
         self._fixed = list(fixed)
 
     @property
