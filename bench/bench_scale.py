@@ -169,8 +169,24 @@ def run_build(corpus: Path, out: Path, mode: str) -> dict:
     worker_cpu: dict[int, float] = {}
     stop = threading.Event()
 
+    progress = out.parent / f"progress-{out.name}.json"
+    last_note = [time.perf_counter()]
+
+    def note():
+        # the peaks so far, every 10 s: a run stopped early still tells how far it got
+        if time.perf_counter() - last_note[0] >= 10:
+            last_note[0] = time.perf_counter()
+            try:
+                progress.write_text(json.dumps({"elapsed_s": round(last_note[0] - t0, 1),
+                                                "peak_rss_tree_mb": round(peak["tree"] / 2**20, 1),
+                                                "peak_rss_parent_mb": round(peak["parent"] / 2**20, 1),
+                                                "peak_rss_parent_map_mb": round(peak["parent_map"] / 2**20, 1)}))
+            except OSError:
+                pass
+
     def sample():
         while not stop.is_set():
+            note()
             peak["tree"] = max(peak["tree"], _tree_rss(proc))
             try:
                 rss = proc.memory_info().rss
