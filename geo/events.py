@@ -40,7 +40,10 @@ def _find_triggers(text: str):
     return _TRIGGER.finditer(text)
 
 # "Frontex, which is based in Warsaw": a relative clause describing an organisation, not a presence.
-_DESCRIBING = re.compile(r"\b(?:which|that)\s+(?:is|are|was|were|has been|have been)\s+(?:also\s+|now\s+)?$", re.I)
+_DESCRIBING = re.compile(r"\b(?:which|that)\s+(?:is|are|was|were|has been|have been)\s+(?:also\s+|now\s+)?$|"
+                         r"\b(?:think[- ]tanks?|compan(?:y|ies)|firms?|agenc(?:y|ies)|institutes?|organi[sz]ations?|ngos?|"
+                         r"charit(?:y|ies)|newspapers?|broadcasters?|universit(?:y|ies)|banks?|consultanc(?:y|ies)|"
+                         r"publishers?|outlets?|start-?ups?|manufacturers?|insurers?|airlines?)\s*,?\s*$", re.I)
 _EXPECTED = re.compile(
     r"\b(?:will|shall|(?:is|are|was|were) (?:expected |scheduled |set |due |slated |planned |planning |going )?to (?!be (?:seen|found)\b)|expected to|scheduled|plans? to|planning to|intends? to|to be (?:deployed|sent|moved|transferred|taken|flown|shipped|transported|evacuated|relocated)|could|may|might|would)\b",
     re.I,
@@ -383,7 +386,7 @@ def extract_events(
 
 
 # "a battalion based in Oberviechtach": a participle describing the unit, no auxiliary before it.
-_HOME_BASE = re.compile(r"\b(?:a|an|the|its|their|his|her|of)\s+(?:[\w-]+\s+){0,3}(?:based|stationed|garrisoned|headquartered)"
+_HOME_BASE = re.compile(r"(?:^|\b(?:a|an|the|its|their|his|her|of)\s+)(?:[\w-]+\s+){0,3}(?:based|stationed|garrisoned|headquartered)"
                         r"\s+(?:in|at|near)\s+(?:the\s+)?$", re.I)
 
 
@@ -393,7 +396,7 @@ def _home_bases(text: str, sent: Sentence, in_sent, roles: dict[int, str], movin
     Belgorod"), else a mention ("soldiers from a battalion based in X will fly from Nuremberg
     to Vilnius"). Without a movement verb it stays a presence ("troops stationed in Russia")."""
     homes = [i for i, m in in_sent if roles.get(i) == "presence"
-             and _HOME_BASE.search(text[max(sent.start, m.start - 80):m.start])]
+             and _HOME_BASE.search(_window_before(text, sent.start, m.start))]
     if not homes or not moving:
         return
     others = any(r == "origin" for i, r in roles.items() if i not in homes)
@@ -402,6 +405,14 @@ def _home_bases(text: str, sent: Sentence, in_sent, roles: dict[int, str], movin
             del roles[i]
         else:
             roles[i] = "origin"
+
+
+def _window_before(text: str, sentence_start: int, pos: int, size: int = 80) -> str:
+    """The text before ``pos`` in its sentence, at most ``size`` characters; "^" in a pattern
+    matches the sentence start only when the window reaches it."""
+    if pos - sentence_start <= size:
+        return text[sentence_start:pos]
+    return " " + text[pos - size:pos]
 
 
 def _relation(triggers, has_origins: bool, has_presence: bool) -> str:

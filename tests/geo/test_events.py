@@ -220,3 +220,10 @@ def test_trigger_search_on_lowered_text_matches_case_insensitive_search(sentence
 
     spans = lambda ms: [(m.start(), m.end(), m.lastgroup) for m in ms]  # noqa: E731
     assert spans(_find_triggers(sentence)) == spans(_TRIGGER.finditer(sentence))
+
+
+def test_an_organisations_seat_is_not_a_presence(fake_gazetteer):
+    events, used = events_of("The report, published by a think tank based in Brussels, runs to 80 pages.", fake_gazetteer)
+    assert events == [] and used == []
+    (ev,), _ = events_of("Soldiers stationed in Baseton were sent to Rivertown.", fake_gazetteer)
+    assert (names(ev.origins), names(ev.destinations)) == (["Baseton"], ["Rivertown"])
