@@ -46,7 +46,7 @@ from .layers import (
     js_literal,
     leaflet_assets,
 )
-from .popups import MAX_EVIDENCE, SourceIndex, esc, leg_record, place_record, source_entry
+from .popups import MAX_EVIDENCE, SourceIndex, SourcePositions, esc, leg_record, place_record, source_entry
 
 __all__ = [
     "render_html",
@@ -273,28 +273,9 @@ def route_data(route: Route) -> tuple[dict, list[int]]:
     for it in place_items:
         for s in set(it[4]["src"]) if not it[2] else ():
             stops_per_source[s] = stops_per_source.get(s, 0) + 1
-    entries = []
-    for s, doc_id in enumerate(sources.ids):
-        meta = sources.meta.get(doc_id)
-        color = SOURCE_COLORS[s % len(SOURCE_COLORS)]
-        n_legs, n_stops = legs_per_source.get(s, 0), stops_per_source.get(s, 0)
-        who = (meta.outlet if meta and meta.outlet else None) or (meta.title if meta and meta.title else None) or doc_id
-        when = meta.published.isoformat() if meta and meta.published else ""
-        full = " · ".join(x for x in (meta.outlet if meta else None, when, meta.title if meta else None, doc_id) if x)
-        full += f" ({_plural(n_legs, 'leg')}, {_plural(n_stops, 'stop')})"
-        first = " mm-src-first" if s == 0 else ""
-        name = (
-            f'<span class="mm-sw{first}" style="background:{color}"></span><span title="{esc(full)}">'
-            f"{esc(_short(who, 26))}{', ' + esc(when) if when else ''}</span> <span class=\"mm-dim\">({esc(_plural(n_legs, 'leg'))})</span>"
-        )
-        claim = (
-            f'<div class="mm-claim" style="border-left-color:{color}">As reported by <b>{esc(who)}</b>'
-            f"{' (' + esc(when) + ')' if when else ''}"
-            f"{': <i>' + esc(meta.title) + '</i>' if meta and meta.title and meta.title != who else ''}</div>"
-        )
-        entry = sources[s]
-        entries.append({**entry, "name": name, "claim": claim, "color": color,
-                        "cls": f"mm-arrow-s{s % len(SOURCE_COLORS)}", "legs": n_legs, "places": n_stops})
+    entries = [_source_item(s, doc_id, sources.meta.get(doc_id), legs_per_source.get(s, 0),
+                            stops_per_source.get(s, 0), sources[s])
+               for s, doc_id in enumerate(sources.ids)]
 
     data = {
         "statuses": [
@@ -444,30 +425,13 @@ def render_html(route: Route, path: str | os.PathLike, title: str | None = None)
         raise OutputError(f"{path}: cannot draw the route: {exc}") from exc
 
 
-class _Positions:
-    """``SourceIndex`` without the metadata: document id -> position in the page's source
-    table (documents first, in route order, then any other id as first cited)."""
-
-    def __init__(self, documents) -> None:
-        self.ids: list[str] = []
-        self._pos: dict[str, int] = {}
-        for d in documents:
-            self.index(d.id)
-        self.n_documents = len(self.ids)
-
-    def index(self, doc_id: str) -> int:
-        doc_id = str(doc_id)
-        pos = self._pos.get(doc_id)
-        if pos is None:
-            pos = self._pos[doc_id] = len(self.ids)
-            self.ids.append(doc_id)
-        return pos
-
-
 class _Plan:
     """What :func:`route_data` computes from all the records, computed without keeping them:
     the source positions (in the order the records would create them), the sources' leg and
     stop counts, the timeline, the bounds and the outline offsets."""
+
+    def source_counts(self, s: int) -> tuple[int, int]:
+        return self.legs_per_source.get(s, 0), self.stops_per_source.get(s, 0)
 
     def __init__(self, route: Route) -> None:
         legs = sorted_legs(route)
@@ -478,7 +442,7 @@ class _Plan:
         self.unwrap = unwrap = _Unwrap(all_lons)
         self.offsets = unwrap.offsets
         self.legs = legs
-        self.sources = sources = _Positions(route.documents)
+        self.sources = sources = SourcePositions(route.documents)
         self.forms: dict[str, tuple[str, ...]] = {}
         for rp in route.places:
             self.forms[rp.place.id] = tuple(dict.fromkeys((*self.forms.get(rp.place.id, ()), rp.place.name,
@@ -532,7 +496,7 @@ class _Plan:
         return _iso(rp.first_date)
 
 
-def _index_evidence(evidence, sources: _Positions) -> None:
+def _index_evidence(evidence, sources: SourcePositions) -> None:
     """Index the documents ``_evidence_items`` would cite (at most MAX_EVIDENCE per document)."""
     per_doc: dict[str, int] = {}
     for e in evidence:
@@ -543,10 +507,9 @@ def _index_evidence(evidence, sources: _Positions) -> None:
         sources.index(e.document)
 
 
-def _source_item(s: int, doc_id: str, meta, plan: _Plan) -> dict:
-    """The page's entry for source ``s`` (as ``route_data`` makes it)."""
+def _source_item(s: int, doc_id: str, meta, n_legs: int, n_stops: int, entry: dict | None = None) -> dict:
+    """The page's entry for source ``s``: its legend line, its claim line and its counts."""
     color = SOURCE_COLORS[s % len(SOURCE_COLORS)]
-    n_legs, n_stops = plan.legs_per_source.get(s, 0), plan.stops_per_source.get(s, 0)
     who = (meta.outlet if meta and meta.outlet else None) or (meta.title if meta and meta.title else None) or doc_id
     when = meta.published.isoformat() if meta and meta.published else ""
     full = " · ".join(x for x in (meta.outlet if meta else None, when, meta.title if meta else None, doc_id) if x)
@@ -561,7 +524,7 @@ def _source_item(s: int, doc_id: str, meta, plan: _Plan) -> dict:
         f"{' (' + esc(when) + ')' if when else ''}"
         f"{': <i>' + esc(meta.title) + '</i>' if meta and meta.title and meta.title != who else ''}</div>"
     )
-    entry = source_entry(doc_id, meta)
+    entry = source_entry(doc_id, meta) if entry is None else entry
     return {**entry, "name": name, "claim": claim, "color": color,
             "cls": f"mm-arrow-s{s % len(SOURCE_COLORS)}", "legs": n_legs, "places": n_stops}
 
@@ -583,10 +546,10 @@ def _iter_data_js(route: Route, plan: _Plan):
     s = 0
     for d in route.documents:
         if s < sources.n_documents and sources.ids[s] == d.id:  # a repeated id keeps its first entry
-            yield ("," if s else "") + js_literal(_source_item(s, d.id, d, plan))
+            yield ("," if s else "") + js_literal(_source_item(s, d.id, d, *plan.source_counts(s)))
             s += 1
     for s in range(s, len(sources.ids)):
-        yield ("," if s else "") + js_literal(_source_item(s, sources.ids[s], None, plan))
+        yield ("," if s else "") + js_literal(_source_item(s, sources.ids[s], None, *plan.source_counts(s)))
     yield '],"legs":['
     for k, leg in enumerate(plan.legs):
         terms = [*plan.forms.get(leg.origin.id, (leg.origin.name,)),

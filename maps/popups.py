@@ -229,17 +229,19 @@ def source_entry(doc_id: str, meta: DocumentMeta | None) -> dict[str, str]:
     return {"item": "".join(bits), "cite": esc(meta.outlet) if meta.outlet else esc(doc_id)}
 
 
-class SourceIndex:
-    """Document ids -> positions in the page's source table (articles first, in route order)."""
+class SourcePositions:
+    """Document ids -> positions in the page's source table: the route's documents first, in
+    route order, then any other id as first cited."""
 
     def __init__(self, documents: Iterable[DocumentMeta] = ()):
         self.ids: list[str] = []
-        self.meta: dict[str, DocumentMeta] = {}
         self._pos: dict[str, int] = {}
-        self._entries: dict[int, dict[str, str]] = {}
         for d in documents:
-            self.meta.setdefault(d.id, d)
-            self.index(d.id)
+            self._add(d)
+        self.n_documents = len(self.ids)
+
+    def _add(self, d: DocumentMeta) -> None:
+        self.index(d.id)
 
     def index(self, doc_id: str) -> int:
         doc_id = str(doc_id)
@@ -248,6 +250,19 @@ class SourceIndex:
             pos = self._pos[doc_id] = len(self.ids)
             self.ids.append(doc_id)
         return pos
+
+
+class SourceIndex(SourcePositions):
+    """Source positions with each document's metadata and its (cached) table entry."""
+
+    def __init__(self, documents: Iterable[DocumentMeta] = ()):
+        self.meta: dict[str, DocumentMeta] = {}
+        self._entries: dict[int, dict[str, str]] = {}
+        super().__init__(documents)
+
+    def _add(self, d: DocumentMeta) -> None:
+        self.meta.setdefault(d.id, d)
+        self.index(d.id)
 
     def __getitem__(self, pos: int) -> dict[str, str]:
         cached = self._entries.get(pos)
