@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from gazetteer.normalize import name_key
 from gazetteer.place import Place
 from geo.model import Mention
 from geo.resolve import contains
-from geo.toponyms import Span
+from geo.toponyms import Span, name_key  # the recogniser's memoised name_key
 
 # How much bigger a namesake must be to overrule the resolver, and how big at least.
 PROMINENCE_RATIO = 10
@@ -52,14 +51,22 @@ def _qualified(text: str, mentions: list[Mention], k: int) -> bool:
     return bool(_QUALIFIER_GAP.search(text[m.end:nxt.start])) and contains(nxt.place, m.place)
 
 
+def _biggest(cities) -> Place | None:
+    return max(cities, key=lambda c: (c.population, c.id), default=None)
+
+
+def _cities_named_alike(p: Place, sp: Span):
+    """The candidate cities in ``p``'s country whose own name is the name in the text."""
+    return (c for c in sp.candidates
+            if c.kind == "city" and c.country_code == p.country_code and name_key(c.name) == sp.key)
+
+
 def _city_of_province(p: Place, sp: Span) -> Place | None:
     if p.kind != "region" or p.feature_code not in ("ADM1", "ADM2") or name_key(p.name) != sp.key:
         return None
-    cities = [c for c in sp.candidates
-              if c.kind == "city" and c.country_code == p.country_code and name_key(c.name) == sp.key
-              and (p.feature_code != "ADM1" or c.admin1_code == p.admin1_code)
-              and c.population >= CITY_SHARE * p.population]
-    return max(cities, key=lambda c: (c.population, c.id), default=None)
+    return _biggest(c for c in _cities_named_alike(p, sp)
+                    if (p.feature_code != "ADM1" or c.admin1_code == p.admin1_code)
+                    and c.population >= CITY_SHARE * p.population)
 
 
 def _capital_of_the_same_name(p: Place, sp: Span) -> Place | None:
@@ -67,15 +74,13 @@ def _capital_of_the_same_name(p: Place, sp: Span) -> Place | None:
     is mapped at the city, a point a ship or a plane can reach."""
     if p.kind != "country":
         return None
-    cities = [c for c in sp.candidates if c.kind == "city" and c.country_code == p.country_code
-              and name_key(c.name) == sp.key and c.population >= PROMINENT_POPULATION / 2]
-    return max(cities, key=lambda c: (c.population, c.id), default=None)
+    return _biggest(c for c in _cities_named_alike(p, sp) if c.population >= PROMINENT_POPULATION / 2)
 
 
 def _prominent_namesake(p: Place, sp: Span, named: set[str | None]) -> Place | None:
     if p.kind not in ("city", "site"):
         return None
     floor = max(PROMINENT_POPULATION, PROMINENCE_RATIO * p.population)
-    big = [c for c in sp.candidates
-           if c.kind == "city" and c.population >= floor and c.country_code in named and c.country_code != p.country_code]
-    return max(big, key=lambda c: (c.population, c.id), default=None)
+    return _biggest(c for c in sp.candidates
+                    if c.kind == "city" and c.population >= floor and c.country_code in named
+                    and c.country_code != p.country_code)

@@ -338,9 +338,10 @@ def _date_values(claims: list[tuple[date | None, date | None]]) -> tuple[tuple[d
     return tuple(distinct) if len(distinct) > 1 else ()
 
 
-def _assemble(drafts, mentions, documents, place_evidence, title, gazetteer_version, lone_ids=()) -> Route:
-    """Legs from drafts, and every place with its role: ``route`` for leg ends and for the origin
-    of a one-ended movement (a retreat whose destination is not told), ``mention`` otherwise."""
+def _assemble(drafts, mentions, documents, place_evidence, title, gazetteer_version, lone=()) -> Route:
+    """Legs from drafts, and every place with its role: ``route`` for leg ends and for the ``lone``
+    end of a one-ended movement (a retreat whose destination is not told, an arrival with nothing
+    before it), ``mention`` otherwise."""
     legs: list[Leg] = []
     for n, d in enumerate(drafts, start=1):
         legs.append(Leg(
@@ -365,9 +366,9 @@ def _assemble(drafts, mentions, documents, place_evidence, title, gazetteer_vers
     for leg in legs:
         places.setdefault(leg.origin.id, leg.origin)
         places.setdefault(leg.destination.id, leg.destination)
-    for p in lone_ids:
+    for p in lone:
         places.setdefault(p.id, p)
-    lone_ids = {p.id for p in lone_ids}
+    lone_ids = {p.id for p in lone}
     doc_text_order = {d.id: i for i, d in enumerate(documents)}
     route_places: list[RoutePlace] = []
     for pid, place in places.items():

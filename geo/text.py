@@ -75,6 +75,14 @@ _CREDIT = re.compile(
 # characters that re.IGNORECASE also equates with ASCII letters), it holds one of these.
 _CREDIT_HINTS = ("getty images", "afp", "reuters", "ap photo", "/ap", "/yonhap", "photo", "image:", "screenshot",
                  "illustrative purposes", "epa", "/tass")
+def lowered_matches_alike(text: str, low: str) -> bool:
+    """Whether matching ``low`` (``text.lower()``) case-sensitively is matching ``text``
+    case-insensitively, at the same offsets: not with letters that lower() lengthens, nor "ı"
+    and "ſ" (which IGNORECASE matches to "i" and "s"). Lower-cased matching is several times
+    faster on long alternations."""
+    return text.isascii() or (len(low) == len(text) and "\u0131" not in text and "\u017f" not in text)
+
+
 _RE_CASE_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 

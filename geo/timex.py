@@ -46,6 +46,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Iterator
 
+from geo.text import lowered_matches_alike
+
 # --------------------------------------------------------------------------- lexicon
 
 MONTHS = {
@@ -1957,19 +1959,12 @@ def _next_word_skip(text: str, low: str, i: int) -> str:
 _PLAN = [(prio, name, pat, _TRIGGERS.get(name), name in _EXACT) for prio, (name, pat, _) in enumerate(RULES)]
 
 
-def _low_safe(text: str, low: str) -> bool:
-    """Whether matching the lower-cased text case-sensitively is matching the text
-    case-insensitively: not with letters that lower() lengthens, nor "ı" and "ſ" (which
-    IGNORECASE matches to "i" and "s")."""
-    return text.isascii() or (len(low) == len(text) and "\u0131" not in text and "\u017f" not in text)
-
-
 def _candidates(text: str, low: str | None = None) -> list[tuple[int, int, int, str, re.Match]]:
     """Every rule's matches (start, end, rule priority, rule name, match), as
     ``_candidates_full`` finds them, without scanning the text with every pattern."""
     if low is None:
         low = text.lower()
-    if not text.isascii() and (not _low_safe(text, low) or _NON_ASCII_DIGIT.search(text)):
+    if not text.isascii() and (not lowered_matches_alike(text, low) or _NON_ASCII_DIGIT.search(text)):
         return list(_candidates_full(text))  # case folding or digits the trigger search misses
     trig = _find_triggers(text, low)
 
@@ -2099,7 +2094,7 @@ def extract(text: str, dct: date | None) -> list[Hit]:
     occupied = bytearray(len(text) + 1)
     chosen = _choose(cands, occupied)
     doc = _Doc(text, dct)
-    if _low_safe(text, low):
+    if lowered_matches_alike(text, low):
         doc.low = low
     hits: list[Hit] = []
     tried: set[tuple[int, int, int]] = set()
