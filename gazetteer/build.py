@@ -64,7 +64,7 @@ from movemap.errors import GazetteerError
 from .normalize import is_indexable_name, name_key
 
 #: Bump when the schema, the ranking inputs or ``name_key`` change: forces a rebuild.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_FILENAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -369,6 +369,22 @@ _ADMIN2_SUFFIXES = ("county", "parish", "borough", "census area", "city and boro
                     "district", "department", "province", "municipio", "raion", "rayon")
 
 
+# Type words that national GeoNames admin2 names put first ("Kabupaten Aceh Utara", "Powiat
+# Zgorzelecki", "Amphoe Mueang Chiang Mai"): news writes the bare name or the English type word
+# after it ("Aceh Utara", "Aceh Utara regency"). Longest first; the English word or None.
+_ADMIN2_PREFIXES = sorted(
+    [
+        ("kabupaten ", "regency"), ("kota ", "city"), ("amphoe ", "district"), ("huyện ", "district"),
+        ("powiat ", "county"), ("okres ", "district"), ("gemeente ", "municipality"),
+        ("obshtina ", "municipality"), ("shahrestān-e ", "county"), ("markaz ", "district"),
+        ("municipio de ", None), ("municipio ", None), ("provincia de ", "province"),
+        ("departamento de ", "department"), ("partido de ", None), ("distrito de ", "district"),
+    ],
+    key=lambda pair: len(pair[0]),
+    reverse=True,
+)
+
+
 def admin2_name_variants(name: str) -> list[str]:
     """Alternate spellings of an admin2 name: "Laurel County" -> "Laurel Co.", "Laurel"."""
     n = " ".join(name.split())
@@ -384,6 +400,13 @@ def admin2_name_variants(name: str) -> list[str]:
     for pre in ("county of ", "city of ", "district of ", "borough of "):
         if low.startswith(pre):
             out.append(n[len(pre):])
+    for pre, english in _ADMIN2_PREFIXES:
+        if low.startswith(pre) and len(low) > len(pre) + 2:
+            base = n[len(pre):].strip()
+            out.append(base)
+            if english:
+                out.append(f"{base} {english}")
+            break
     return out
 
 

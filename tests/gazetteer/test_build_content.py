@@ -22,6 +22,13 @@ def test_admin2_variants():
     assert admin2_name_variants("Hamburg") == []
 
 
+def test_admin2_national_type_prefixes_give_the_bare_name_and_the_english_type_word():
+    assert admin2_name_variants("Kabupaten Aceh Utara") == ["Aceh Utara", "Aceh Utara regency"]
+    assert admin2_name_variants("Powiat zgorzelecki") == ["zgorzelecki", "zgorzelecki county"]
+    assert admin2_name_variants("Municipio de Tijuana") == ["Tijuana"]
+    assert admin2_name_variants("Kota") == []
+
+
 def test_us_counties_have_positions(gaz):
     (c,) = [p for p in gaz.candidates("Laurel County") if p.admin1_code == "US.KY"]
     assert c.feature_code == "ADM2" and c.kind == "region" and km(c, 37.11, -84.12) < 60
