@@ -329,10 +329,19 @@ def extract_events(
             continue
         roles = _roles(text, sent, in_sent, triggers)
         _home_bases(text, sent, in_sent, roles, any(t.group("move") for t in triggers))
-        presence_verb = any(t.group("arrive") or t.group("station") for t in triggers)
+        presence_verb = any(t.group("arrive") or t.group("station") or _PLACING.match(t.group(0).lower())
+                            for t in triggers)
         origins = [(i, m) for i, m in in_sent if roles.get(i) == "origin"]
         dests = [(i, m) for i, m in in_sent if roles.get(i) == "destination"
                  or (roles.get(i) == "presence" and presence_verb)]
+        stops_first = _stops_before_departure(text, sent, origins, dests, triggers)
+        if stops_first:
+            # "loaded cargo in Shanghai and left Singapore for Rotterdam": Shanghai, Singapore, Rotterdam
+            dests = sorted(dests + origins, key=lambda d: d[1].start)
+            departure_points = {i for i, _ in origins}
+            origins = []
+        else:
+            departure_points = set()
         ways = [(i, m) for i, m in in_sent if roles.get(i) == "transit"]
         waypoints = [(i, m) for i, m in ways if _stop_before(m, dests)]
         if waypoints:
@@ -342,7 +351,7 @@ def extract_events(
         if not dests:
             # "re-route vessels around the Cape of Good Hope", "crossed through X": the way is where they went
             dests = [(i, m) for i, m in in_sent if roles.get(i) == "via"] or ways
-        relation = _relation(triggers, bool(origins), any(roles.get(i) == "presence" for i, _ in dests))
+        relation = _relation(triggers, bool(origins), any(roles.get(i) == "presence" for i, _ in dests[:1] or dests))
         rel = _RELATIVE.search(sent.text, triggers[0].end())
         if rel:  # "left camps in Bangladesh, where 700,000 had fled in August 2017": not this claim's date
             stimex = [t for t in stimex if t.start < sent.start + rel.start()]
@@ -373,7 +382,8 @@ def extract_events(
         prior = tuple(m.place for _, m in origins)
         # "they left camps in Bangladesh", "six jets flew in from Aviano": told of those already there
         anaphoric = bool(_ANAPHOR.search(sent.text[: triggers[0].start()]) or _IN_FROM.search(sent.text))
-        for group in _sequence_groups(text, dests, {i for i, _ in waypoints}, triggers, sent.start) or [[]]:
+        for group in _sequence_groups(text, dests, {i for i, _ in waypoints} | departure_points, triggers,
+                                      sent.start) or [[]]:
             events.append(Event(
                 doc.id, prior, tuple(m.place for _, m in group), relation if not prior or relation != "station" else "move",
                 status, start, end, prec, mode, actor, count, evidence, origin_country, anaphoric,
@@ -405,6 +415,24 @@ def _home_bases(text: str, sent: Sentence, in_sent, roles: dict[int, str], movin
             del roles[i]
         else:
             roles[i] = "origin"
+
+
+# Verbs that put someone somewhere: "deployed in X", "turned around in X" say where they are.
+_PLACING = re.compile(r"(?:re-?)?deploy|turn|position")
+_AFTER = re.compile(r"\b(?:after|since|before|once|when|which|who|whom|whose|where|that|having|had)\b", re.I)
+
+
+def _stops_before_departure(text: str, sent: Sentence, origins, dests, triggers) -> bool:
+    """True when the places a sentence is at come before the place it then leaves, in the order
+    told: "loaded cargo in Shanghai and left Singapore for Rotterdam", "stopped in Kursk, then
+    left Voronezh". Not for "arrived in X after leaving Y" (told backwards) or "arrived in X
+    from Y" (no verb between)."""
+    if not origins or not dests or dests[0][1].start > origins[0][1].start:
+        return False
+    last_stop = max(m.end for _, m in dests if m.start < origins[0][1].start)
+    gap_lo, gap_hi = last_stop - sent.start, origins[0][1].start - sent.start
+    verbs = [t for t in triggers if gap_lo <= t.start() < gap_hi and not t.group("station")]
+    return bool(verbs) and not _AFTER.search(sent.text, gap_lo, verbs[0].start() + 1)
 
 
 def _window_before(text: str, sentence_start: int, pos: int, size: int = 80) -> str:

@@ -227,3 +227,29 @@ def test_an_organisations_seat_is_not_a_presence(fake_gazetteer):
     assert events == [] and used == []
     (ev,), _ = events_of("Soldiers stationed in Baseton were sent to Rivertown.", fake_gazetteer)
     assert (names(ev.origins), names(ev.destinations)) == (["Baseton"], ["Rivertown"])
+
+
+def test_a_stop_told_before_the_place_left_comes_first(fake_gazetteer):
+    text = "The convoy stopped in Kursk and then left Voronezh for Portgrad on Tuesday."
+    events, _ = events_of(text, fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations)) for e in events] == [
+        ([], ["Kursk"]), (["Kursk"], ["Voronezh"]), (["Voronezh"], ["Portgrad"])]
+
+
+@pytest.mark.parametrize("text", [
+    "The battalion arrived in Portgrad on Monday after leaving Baseton.",
+    "The soldiers reached Portgrad aboard ships, most of which set off from Baseton.",
+])
+def test_a_departure_told_afterwards_is_still_the_origin(fake_gazetteer, text):
+    events, _ = events_of(text, fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations)) for e in events] == [(["Baseton"], ["Portgrad"])]
+
+
+@pytest.mark.parametrize("text, first", [
+    ("Troops were deployed in Portgrad on Monday.", ["Portgrad"]),
+    ("The ship turned around in Portgrad on Sunday and is now sailing towards Baseton.", ["Portgrad"]),
+])
+def test_placing_verbs_say_where_they_are(fake_gazetteer, text, first):
+    events, _ = events_of(text, fake_gazetteer)
+    assert names(events[0].destinations) == first and not events[0].origins
+    assert [names(e.destinations) for e in events[1:]] == ([["Baseton"]] if "Baseton" in text else [])
