@@ -456,6 +456,7 @@ def _relation(triggers, has_origins: bool, has_presence: bool) -> str:
 
 def _roles(text: str, sent: Sentence, in_sent: list[tuple[int, Mention]], triggers) -> dict[int, str]:
     roles: dict[int, str] = {}
+    mentions_by_index = dict(in_sent)
     prev_end = sent.start
     prev_idx = None
     for i, m in in_sent:
@@ -480,11 +481,19 @@ def _roles(text: str, sent: Sentence, in_sent: list[tuple[int, Mention]], trigge
             role = None
         if role and _in_relative_clause(text[sent.start:m.start], triggers):
             role = None  # "Djibouti, where France keeps its largest base in Africa"
+        if (role == "presence" and prev_idx is not None and roles.get(prev_idx) == "destination"
+                and _ENTRY_POINT.fullmatch(between) and mentions_by_index[prev_idx].place.kind in ("country", "region")):
+            # "crossed into Poland at Frankfurt (Oder)": where they entered is the place reached
+            del roles[prev_idx]
+            role = "destination"
         if role:
             roles[i] = role
         prev_end = m.end
         prev_idx = i
     return roles
+
+
+_ENTRY_POINT = re.compile(r"\s+(?:at|near)\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}(?:of\s+)?")
 
 
 _HEAD_NOUNS = {

@@ -173,6 +173,16 @@ def _region_tail(text: str, end: int) -> int:
     return end
 
 
+_BRACKET_TAIL = re.compile(r" \([A-ZÀ-Þ][\w.-]*(?: [\w.-]+)?\)")
+
+
+def _bracket_tail(text: str, end: int) -> int:
+    """Extend a span over a bracketed qualifier that is part of the name ("Frankfurt (Oder)",
+    "Halle (Saale)"); kept only when the gazetteer knows the whole."""
+    m = _BRACKET_TAIL.match(text, end, end + 16)
+    return m.end() if m else end
+
+
 def _subspans(text: str, run: _Run, max_words: int = 6):
     """Every contiguous sub-run (as offsets), also split at hyphens ("Kursk-Voronezh")."""
     pieces: list[tuple[int, int]] = []
@@ -224,7 +234,7 @@ def _propose(text: str, run: _Run, modifiers: bool):
         if not _INITIALS.fullmatch(surface) and name_key(surface) not in abbreviations():
             surface = surface.rstrip(".")
         e = s + len(surface)
-        for end in {e, _region_tail(text, e)}:
+        for end in {e, _region_tail(text, e), _bracket_tail(text, e)}:
             key = name_key(text[s:end])
             if key and key not in never and key not in _NEVER_PHRASES:
                 yield s, end, key

@@ -253,3 +253,8 @@ def test_placing_verbs_say_where_they_are(fake_gazetteer, text, first):
     events, _ = events_of(text, fake_gazetteer)
     assert names(events[0].destinations) == first and not events[0].origins
     assert [names(e.destinations) for e in events[1:]] == ([["Baseton"]] if "Baseton" in text else [])
+
+
+def test_the_place_a_country_is_entered_at_is_the_place_reached(fake_gazetteer):
+    events, _ = events_of("The train crossed into Russia at Kursk late on Tuesday.", fake_gazetteer)
+    assert [names(e.destinations) for e in events] == [["Kursk"]]

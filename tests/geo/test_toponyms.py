@@ -103,3 +103,9 @@ def test_people_and_sentence_initial_words_matched_by_small_places_aliases(real_
     text = ("Alone among his brothers, Manuel Gonzalez believes the boy should go back. "
             "They flew to Paris and then to Fort Worth.")
     assert [s.surface for s in recognise(text, real_gazetteer)] == ["Paris", "Fort Worth"]
+
+
+def test_a_bracketed_qualifier_belongs_to_the_name_when_the_gazetteer_knows_the_whole(real_gazetteer):
+    spans = recognise("The train crossed at Frankfurt (Oder) while Frankfurt (AP) reported it.", real_gazetteer)
+    assert [s.surface for s in spans][:1] == ["Frankfurt (Oder)"]
+    assert "Frankfurt (AP)" not in [s.surface for s in spans]
