@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 
 from gazetteer.place import Place
 from geo.dates import find_timexes
+from geo.definite import with_definite_references
 from geo.events import extract_events
 from geo.prominence import prefer_prominent
 from geo.gazetteer_port import GazetteerPort
@@ -57,7 +58,7 @@ class DocumentAnalysis:
 def geoparse(doc_id: str, text: str, gazetteer: GazetteerPort) -> list[Mention]:
     """Recognise and resolve the toponyms of one text, the better-known namesake first."""
     spans = recognise(text, gazetteer)
-    return prefer_prominent(text, resolve(doc_id, text, spans), spans)
+    return with_definite_references(text, prefer_prominent(text, resolve(doc_id, text, spans), spans))
 
 
 def analyse_document(doc: Document, gazetteer: GazetteerPort) -> DocumentAnalysis:

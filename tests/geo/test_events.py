@@ -258,3 +258,8 @@ def test_placing_verbs_say_where_they_are(fake_gazetteer, text, first):
 def test_the_place_a_country_is_entered_at_is_the_place_reached(fake_gazetteer):
     events, _ = events_of("The train crossed into Russia at Kursk late on Tuesday.", fake_gazetteer)
     assert [names(e.destinations) for e in events] == [["Kursk"]]
+
+
+def test_a_waterway_crossed_before_is_the_origin_even_told_after(fake_gazetteer):
+    events, _ = events_of("The convoy entered Portgrad after crossing Baseton on Sunday.", fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations)) for e in events] == [(["Baseton"], ["Portgrad"])]
