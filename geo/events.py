@@ -20,9 +20,9 @@ from geo.resolve import contains
 from geo.text import lowered_matches_alike, zone_at
 
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
-_MOVE = r"divert(?:ed|ing|s)?|transit(?:ed|ing|s)?(?= the| through)|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying|y|ies)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|follow(?:s|ed|ing)?(?= (?:by|from|to|on)\b)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
+_MOVE = r"divert(?:ed|ing|s)?|transit(?:ed|ing|s)?(?= the| through)|pass(?:ed|ing)(?! away)|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying|y|ies)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|follow(?:s|ed|ing)?(?= (?:by|from|to|on)\b)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
 _HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+toward|\s+there)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
-_ARRIVE = r"call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:ed|ing) (?:at|in)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen|sighted|disperse[ds]?|dispersed"
+_ARRIVE = r"(?:is|are) (?:now |also )?expected (?:at|in)(?! \d)|call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:ed|ing) (?:at|in)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen|sighted|disperse[ds]?|dispersed"
 _STATION = r"refuel(?:l?ed|l?ing|s)? (?=in|at)|load(?:ed|ing) (?:\w+ )?(?=in|at)|stop(?:ped|ping|s)? (?:over )?(?=in|at)|(?:drills?|exercis(?:es?|ed|ing)|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrison(?:ed)?|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
 _TRIGGER_PATTERN = rf"\b(?:(?P<head>{_HEAD})|(?P<arrive>{_ARRIVE})|(?P<station>{_STATION})|(?P<move>{_MOVE}))\b"
 _TRIGGER = re.compile(_TRIGGER_PATTERN, re.I)
@@ -45,7 +45,7 @@ _DESCRIBING = re.compile(r"\b(?:which|that)\s+(?:is|are|was|were|has been|have b
                          r"charit(?:y|ies)|newspapers?|broadcasters?|universit(?:y|ies)|banks?|consultanc(?:y|ies)|"
                          r"publishers?|outlets?|start-?ups?|manufacturers?|insurers?|airlines?)\s*,?\s*$", re.I)
 _EXPECTED = re.compile(
-    r"\b(?:will|shall|(?:is|are|was|were) (?:expected |scheduled |set |due |slated |planned |planning |going )?to (?!be (?:seen|found)\b)|expected to|scheduled|plans? to|planning to|intends? to|to be (?:deployed|sent|moved|transferred|taken|flown|shipped|transported|evacuated|relocated)|could|may|might|would)\b",
+    r"\b(?:will|shall|(?:is|are|was|were) (?:expected |scheduled |set |due |slated |planned |planning |going )?to (?!be (?:seen|found)\b)|expected to|expected (?:at|in)\b|scheduled|plans? to|planning to|intends? to|to be (?:deployed|sent|moved|transferred|taken|flown|shipped|transported|evacuated|relocated)|could|may|might|would)\b",
     re.I,
 )
 # Words that may stand between a preposition and the place it governs.
@@ -77,7 +77,7 @@ _ROLE_PREP = {
     "fleeing": "origin", "flee": "origin", "departed": "origin", "departing": "origin", "quit": "origin",
     "abandoned": "origin", "evacuating": "origin",
     # verbs whose direct object is passed through ("crossing the Suez Canal", "transited the strait")
-    "crossing": "transit", "transited": "transit", "transiting": "transit", "transits": "transit",
+    "crossing": "transit", "crossed": "transit", "passed": "transit", "passing": "transit", "transited": "transit", "transiting": "transit", "transits": "transit",
     "traversed": "transit", "traversing": "transit",
 }
 _LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and|or)?|(?:and|or|as well as|&))\s*(?:the\s+)?(?:to\s+|from\s+|in\s+)?$", re.I)
@@ -152,9 +152,10 @@ def _governing_role(between: str) -> str | None:
                 # "displaced from my house in Gaza City": the place locates the origin
                 for j in range(k - 1, max(-1, k - 7), -1):
                     lj = words[j].lower()
-                    if lj in _ROLE_PREP and _ROLE_PREP[lj] in ("origin", "destination"):
+                    if lj in _ROLE_PREP and _ROLE_PREP[lj] in ("origin", "destination", "transit"):
                         return _ROLE_PREP[lj]
-                    if lj in _ROLE_PREP or lj in (",",) or (lj not in _BRIDGE and not _ORDINAL.fullmatch(lj)):
+                    if lj in _ROLE_PREP or lj in (",",) or (lj not in _BRIDGE and not _ORDINAL.fullmatch(lj)
+                                                            and not lj.endswith(("’s", "'s"))):
                         break
             return role
         if (lw in _BRIDGE or lw in (",",) or w[:1].isupper() or lw.isdigit() or lw.endswith(("’s", "'s"))
@@ -357,8 +358,11 @@ def extract_events(
             # near Gevgelija, then ... drove them to Belgrade": a stop on the way
             dests = sorted(dests + waypoints, key=lambda d: d[1].start)
         if not dests:
-            # "re-route vessels around the Cape of Good Hope", "crossed through X": the way is where they went
+            # "re-route vessels around the Cape of Good Hope", "crossed through X": the way is where they went;
+            # "crossed the Rhine at Kehl and passed Munich": one after the other
             dests = [(i, m) for i, m in in_sent if roles.get(i) == "via"] or ways
+            if dests is ways:
+                waypoints = ways
         relation = _relation(triggers, bool(origins), any(roles.get(i) == "presence" for i, _ in dests[:1] or dests))
         rel = _RELATIVE.search(sent.text, triggers[0].end())
         if rel:  # "left camps in Bangladesh, where 700,000 had fled in August 2017": not this claim's date
@@ -489,11 +493,12 @@ def _roles(text: str, sent: Sentence, in_sent: list[tuple[int, Mention]], trigge
             role = None
         if role and _in_relative_clause(text[sent.start:m.start], triggers):
             role = None  # "Djibouti, where France keeps its largest base in Africa"
-        if (role == "presence" and prev_idx is not None and roles.get(prev_idx) == "destination"
-                and _ENTRY_POINT.fullmatch(between) and mentions_by_index[prev_idx].place.kind in ("country", "region")):
-            # "crossed into Poland at Frankfurt (Oder)": where they entered is the place reached
-            del roles[prev_idx]
-            role = "destination"
+        if (role == "presence" and prev_idx is not None and roles.get(prev_idx) in ("destination", "transit")
+                and _ENTRY_POINT.fullmatch(between)
+                and mentions_by_index[prev_idx].place.kind in ("country", "region", "water")):
+            # "crossed into Poland at Frankfurt (Oder)", "crossed the Rhine at Kehl": the place
+            # where they entered or crossed is the place reached or passed
+            role = roles.pop(prev_idx)
         if role:
             roles[i] = role
         prev_end = m.end
@@ -544,10 +549,15 @@ def _same_clause(sentence: str, triggers, start: int, end: int) -> bool:
     return best is not None and not _CLAUSE_BREAK.search(best[1])
 
 
+_NEAR = re.compile(r",\s+(?:near|outside|close to|not far from)\s+(?:the\s+)?(?:(?:city|town|port)\s+of\s+)?")
+
+
 def _qualifies(text: str, m: Mention, in_sent: list[tuple[int, Mention]]) -> bool:
     """True if ``m`` is an area qualifying the place just before it ("Ussuriysk, Primorsky Krai")."""
     for _, other in in_sent:
         gap = text[other.end:m.start]
+        if other.end <= m.start and other.place.kind in ("city", "site") and _NEAR.fullmatch(gap):
+            return True  # "the border station of Curtici, near Arad": where it is, not a second stop
         if other.end <= m.start and re.fullmatch(r",\s*|\s+in\s+", gap):
             # "Ramstein, Bavaria": a state of the same country qualifies, even when the writer errs
             return contains(m.place, other.place) or (

@@ -4,7 +4,8 @@ The resolver is fitted on local news, where "Hanover" is as likely a small US to
 German city. Reporting about troops, ships and refugees names the places a reader knows: when
 the resolver picks a village or a province but the article's own words point at a far bigger
 city of the same name in a country the article names, or at the city a province is named after,
-or a country is named like its capital (Djibouti, Singapore, Luxembourg), the route stops at
+or a country is named like its capital (Djibouti, Singapore, Luxembourg), or a city is called by
+its own name rather than by a foreign name of another (Constanța, not Konstanz), the route stops at
 that city. A qualifier ("Hanover, Maryland") always wins.
 """
 
@@ -36,7 +37,8 @@ def prefer_prominent(text: str, mentions: list[Mention], spans: list[Span]) -> l
         if p is None or _qualified(text, mentions, k):
             out.append(m)
             continue
-        better = _city_of_province(p, sp) or _prominent_namesake(p, sp, named) or _capital_of_the_same_name(p, sp)
+        better = (_city_of_province(p, sp) or _prominent_namesake(p, sp, named) or _capital_of_the_same_name(p, sp)
+                  or _namesake_by_its_own_name(p, sp, named))
         out.append(replace(m, place=better) if better is not None else m)
     return out
 
@@ -84,3 +86,14 @@ def _prominent_namesake(p: Place, sp: Span, named: set[str | None]) -> Place | N
     return _biggest(c for c in sp.candidates
                     if c.kind == "city" and c.population >= floor and c.country_code in named
                     and c.country_code != p.country_code)
+
+
+def _namesake_by_its_own_name(p: Place, sp: Span, named: set[str | None]) -> Place | None:
+    """ "Constanța" in a story about Romania: a city matched only by one of its foreign names
+    (Konstanz, "Constanta" in Romanian) gives way to a city of at least its size whose own name
+    it is, in a country the article names."""
+    if p.kind not in ("city", "site") or name_key(p.name) == sp.key:
+        return None
+    return _biggest(c for c in sp.candidates
+                    if c.kind == "city" and name_key(c.name) == sp.key and c.country_code in named
+                    and c.country_code != p.country_code and c.population >= p.population)

@@ -450,7 +450,9 @@ def _lowercase_vocabulary(text: str) -> frozenset[str]:
     return frozenset(_LOWER_WORD.findall(text))
 
 
-_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|ans|ians|i)$")
+# Word endings of nationality adjectives; "-i" ("Iraqi") only through the demonym list, as many
+# place names end in it too ("Curtici", "Tskhinvali", "Helsinki").
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|ans|ians)$")
 _DEMONYMS = {"german", "thai", "greek", "french", "dutch", "swiss", "czech", "irish", "welsh", "arab", "slovak",
              "afghan", "american", "african", "mexican", "cuban", "korean", "chinese", "russian", "ukrainian",
              "canadian", "israeli", "iraqi", "iranian", "syrian", "turkish", "polish", "british", "english",
@@ -542,13 +544,16 @@ def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found, modifi
         if not any(c.kind == "country" for c in cands) and not dotted:
             return False
     # Demonyms and adjectives of nationality ("Canadian", "German") name people, not places.
-    if " " not in key and top.kind not in ("country", "region", "water") and (key in _DEMONYMS or _DEMONYM.match(surface)):
+    if " " not in key and top.kind not in ("country", "region", "water") and (
+            key in _DEMONYMS or _DEMONYM.match(surface) or demonym_key(surface)):
         if not any(name_key(c.name) == key and c.population > 100_000 for c in cands):  # "Thessaloníki"
             return False
     # A common word written in lowercase elsewhere in the same text ("close", "Just").
     if " " not in key and key in lowercase_words and top.kind not in ("country",) and not (modifiers and SOFT):
         return False
     run_start, run_end = run.words[0][0], run.words[-1][1]
+    if e < run_end and demonym_key(" ".join(text[s:run_end].split()[:2])):
+        return False  # "Sri" of "Sri Lankan"
     # A place inside a longer capitalised name is part of that name ("Kyiv Post", "Vladimir Putin"),
     # unless the rest of the run is a title or institution it qualifies ("U.S. President").
     if before_nonempty(text, run_start, s) and text[s - 1] != "-" and not (modifiers and SOFT_RUNS):

@@ -263,3 +263,26 @@ def test_the_place_a_country_is_entered_at_is_the_place_reached(fake_gazetteer):
 def test_a_waterway_crossed_before_is_the_origin_even_told_after(fake_gazetteer):
     events, _ = events_of("The convoy entered Portgrad after crossing Baseton on Sunday.", fake_gazetteer)
     assert [(names(e.origins), names(e.destinations)) for e in events] == [(["Baseton"], ["Portgrad"])]
+
+
+def test_a_base_described_with_a_possessive_is_still_the_place_left(fake_gazetteer):
+    events, _ = events_of("The train left the regiment's base at Portgrad on March 3.", fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations)) for e in events] == [(["Portgrad"], [])]
+
+
+def test_places_crossed_and_passed_are_stops_in_order(fake_gazetteer):
+    events, _ = events_of("It crossed the border at Baseton the next day and passed Portgrad on Thursday.",
+                          fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations)) for e in events] == [([], ["Baseton"]), (["Baseton"], ["Portgrad"])]
+
+
+def test_a_place_near_the_stop_only_says_where_it_is(fake_gazetteer):
+    events, _ = events_of("It arrived at the border station of Baseton, near Portgrad, on Saturday.", fake_gazetteer)
+    assert [names(e.destinations) for e in events] == [["Baseton"]]
+    assert events[0].start == date(2024, 10, 12)
+
+
+def test_expected_at_is_an_expected_arrival(fake_gazetteer):
+    events, _ = events_of("The train reached the border on Saturday and is expected at Portgrad on Tuesday.",
+                          fake_gazetteer)
+    assert [(names(e.destinations), e.status) for e in events] == [(["Portgrad"], "expected")]

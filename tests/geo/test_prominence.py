@@ -55,3 +55,12 @@ def test_a_country_named_like_its_capital_is_mapped_at_the_city():
     kuwait_city = P("kw-c", "Kuwait City", "KW", 60_000)
     assert run("It will call at Djibouti.", [("Djibouti", country, [country, city])]) == ["dj-c"]
     assert run("It will call at Kuwait.", [("Kuwait", kuwait, [kuwait, kuwait_city])]) == ["kw"]
+
+
+def test_a_city_called_by_its_own_name_beats_a_namesake_matched_by_a_foreign_name():
+    romania = P("ro", "Romania", "RO", 19_000_000, "country", "PCLI")
+    constanta = P("ro-c", "Constanta", "RO", 317_000)
+    konstanz = P("de-k", "Konstanz", "DE", 81_000)  # "Constanta" is one of its alternate names
+    text = "Ships leave Constanta for Romania's ports."
+    assert run(text, [("Constanta", konstanz, [constanta, konstanz]), ("Romania", romania, [romania])]) == ["ro-c", "ro"]
+    assert run("Ships leave Constanta.", [("Constanta", konstanz, [constanta, konstanz])]) == ["de-k"]

@@ -109,3 +109,8 @@ def test_a_bracketed_qualifier_belongs_to_the_name_when_the_gazetteer_knows_the_
     spans = recognise("The train crossed at Frankfurt (Oder) while Frankfurt (AP) reported it.", real_gazetteer)
     assert [s.surface for s in spans][:1] == ["Frankfurt (Oder)"]
     assert "Frankfurt (AP)" not in [s.surface for s in spans]
+
+
+def test_place_names_ending_in_i_are_places_but_known_nationality_words_are_not(real_gazetteer):
+    text = "They reached Curtici, near Arad, on Saturday. Pakistani officials said so."
+    assert [s.surface for s in recognise(text, real_gazetteer)] == ["Curtici", "Arad"]
