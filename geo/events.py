@@ -20,7 +20,7 @@ from geo.resolve import contains
 from geo.text import lowered_matches_alike, zone_at
 
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
-_MOVE = r"divert(?:ed|ing|s)?|transit(?:ed|ing|s)?(?= the| through)|pass(?:ed|ing)(?! away)|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying|y|ies)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|follow(?:s|ed|ing)?(?= (?:by|from|to|on)\b)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
+_MOVE = r"divert(?:ed|ing|s)?|transit(?:ed|ing|s)?(?= the| through)|pass(?:ed|ing)(?! away)|carried|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying|y|ies)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|follow(?:s|ed|ing)?(?= (?:by|from|to|on)\b)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
 _HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+toward|\s+there)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
 _ARRIVE = r"(?:is|are) (?:now |also )?expected (?:at|in)(?! \d)|call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:ed|ing) (?:at|in)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen|sighted|disperse[ds]?|dispersed"
 _STATION = r"refuel(?:l?ed|l?ing|s)? (?=in|at)|load(?:ed|ing) (?:\w+ )?(?=in|at)|stop(?:ped|ping|s)? (?:over )?(?=in|at)|(?:drills?|exercis(?:es?|ed|ing)|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrison(?:ed)?|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
@@ -85,6 +85,7 @@ _COVER = re.compile(
     r"\b(disguis\w*|dressed|look(?:ed)? like|pos(?:ing|ed) as|pretend\w*|ID cards?|identity|documents|passports?|residents? of|natives? of|born in|recruits from)\b",
     re.I,
 )
+_HABITUAL = re.compile(r"\b(?:normally|usually|typically|generally|routinely|customarily|tend to|tends to)\b", re.I)
 _IN_FROM = re.compile(r"\b(?:flew|flown|came|come|sailed|arrived|moved|brought|ferried|shipped|rolled)\s+in\s+from\b", re.I)
 _RELATIVE = re.compile(r",\s+(?:where|which|who|whom|whose|after which|since when)\b", re.I)
 _ANAPHOR = re.compile(r"\b(they|them|those|these|it|the (?:troops|soldiers|forces|personnel|units?|fighters|refugees|migrants|ships?|vessels?|group|people|families))\b", re.I)
@@ -131,6 +132,13 @@ _SOURCE_WORDS = {
     "message", "call", "calls", "envoy", "delegation", "visitors", "experts", "analysts", "journalists",
     "stories", "story", "accounts", "testimonies", "testimony", "reporting", "dispatches", "letters",
 }
+# Nouns after which "for X" says whom something is for: "aid for Gaza", "weapons for Ukraine".
+_CARGO_WORDS = {
+    "supplies", "supply", "aid", "food", "fuel", "equipment", "weapons", "arms", "ammunition", "munitions",
+    "assistance", "support", "help", "funding", "funds", "money", "relief", "cargo", "goods", "items", "kits",
+    "medicine", "medicines", "vaccines", "visas", "visa", "asylum", "package", "packages", "deliveries",
+    "shipments", "materiel", "tents", "grain", "water", "parts", "spares", "donations", "loans", "plans",
+}
 _CLAUSE_BREAK = re.compile(r"\b(that|said|says|say|told|while|whereas|although|but|because|which|who)\b|[;:]", re.I)
 
 
@@ -146,6 +154,8 @@ def _governing_role(between: str) -> str | None:
         if lw in _ROLE_PREP:
             if lw == "from" and k > 0 and words[k - 1].lower() in _SOURCE_WORDS:
                 return None
+            if lw == "for" and k > 0 and words[k - 1].lower() in _CARGO_WORDS:
+                return None  # "supplies for South Sudan": what it is for, not where it goes
             role = _ROLE_PREP[lw]
             if role == "presence" or lw == "around":
                 # "from beaches around Sfax": "around" only places the origin
@@ -329,15 +339,13 @@ def extract_events(
             used.update((ia, ib))
             last_event_sentence = si
             continue
-        if not triggers:
-            continue
+        if not triggers or _HABITUAL.search(sent.text, 0, triggers[-1].start()):
+            continue  # "convoys normally take three weeks to reach Juba": how things go, not a claim
         roles = _roles(text, sent, in_sent, triggers)
         _home_bases(text, sent, in_sent, roles, any(t.group("move") for t in triggers))
-        presence_verb = any(t.group("arrive") or t.group("station") or _PLACING.match(t.group(0).lower())
-                            for t in triggers)
         origins = [(i, m) for i, m in in_sent if roles.get(i) == "origin"]
         dests = [(i, m) for i, m in in_sent if roles.get(i) == "destination"
-                 or (roles.get(i) == "presence" and presence_verb)]
+                 or (roles.get(i) == "presence" and _placed_by(_nearest(triggers, m.start - sent.start, m.end - sent.start)))]
         stops_first = _stops_before_departure(text, sent, origins, dests, triggers)
         if stops_first:
             # "loaded cargo in Shanghai and left Singapore for Rotterdam": Shanghai, Singapore, Rotterdam
@@ -432,6 +440,16 @@ def _home_bases(text: str, sent: Sentence, in_sent, roles: dict[int, str], movin
 # Verbs that put someone somewhere: "deployed in X", "turned around in X" say where they are.
 _PLACING = re.compile(r"(?:re-?)?deploy|turn|position")
 _AFTER = re.compile(r"\b(?:after|since|before|once|when|which|who|whom|whose|where|that|having|had)\b", re.I)
+
+
+def _placed_by(trigger) -> bool:
+    """True if the verb says where someone is: "arrived in", "stationed at", "deployed in"."""
+    return bool(trigger.group("arrive") or trigger.group("station") or _PLACING.match(trigger.group(0).lower()))
+
+
+def _nearest(triggers, start: int, end: int):
+    """The movement verb nearest to a place (offsets in the sentence): the one that governs it."""
+    return min(triggers, key=lambda t: start - t.end() if t.end() <= start else max(0, t.start() - end) + 1)
 
 
 def _stops_before_departure(text: str, sent: Sentence, origins, dests, triggers) -> bool:

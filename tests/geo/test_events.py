@@ -286,3 +286,24 @@ def test_expected_at_is_an_expected_arrival(fake_gazetteer):
     events, _ = events_of("The train reached the border on Saturday and is expected at Portgrad on Tuesday.",
                           fake_gazetteer)
     assert [(names(e.destinations), e.status) for e in events] == [(["Portgrad"], "expected")]
+
+
+def test_what_cargo_is_for_is_not_where_it_goes(fake_gazetteer):
+    events, _ = events_of("A plane carrying supplies for Russia landed at Portgrad on Sunday.", fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations)) for e in events] == [([], ["Portgrad"])]
+
+
+def test_carried_from_to_is_a_movement(fake_gazetteer):
+    events, _ = events_of("Three flights carried the supplies from Portgrad to Baseton on Monday.", fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations)) for e in events] == [(["Portgrad"], ["Baseton"])]
+
+
+def test_what_usually_happens_is_not_a_claim(fake_gazetteer):
+    events, _ = events_of("Convoys from Portgrad normally take three weeks to reach Baseton.", fake_gazetteer)
+    assert events == []
+
+
+def test_a_place_is_a_stop_only_for_the_verb_that_governs_it(fake_gazetteer):
+    text = "A ship that was attacked in Baseton has been diverted to Portgrad, where it docked on Thursday."
+    events, _ = events_of(text, fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations)) for e in events] == [([], ["Portgrad"])]
