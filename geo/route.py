@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Callable, Iterable
 
 from gazetteer.place import Place
 from geo.model import DocumentMeta, Event, Evidence, Leg, Mention, Route, RoutePlace
@@ -158,28 +159,36 @@ def build_route(
     events, when = _in_story_order(events, _story_dates(events, published))
     events, kept = _merge_fragments(events)
     events, when = _in_story_order(events, [ev.start or ev.end or when[k] for ev, k in zip(events, kept)])
-    drafts: list[_LegDraft] = []
+    fold = LegFold()
+    lone = chain(((ev, published.get(ev.document)) for ev in events), lambda k: events[k + 1:], fold)
+    return _assemble(fold.drafts(), mentions, documents, place_evidence, title, gazetteer_version, lone)
+
+
+def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iterable[Event]], fold: "LegFold") -> dict:
+    """Step 2: the events in story order, each with its document's publication date, chained
+    into leg drafts that go to ``fold``; ``ahead(k)`` gives the events after the k-th (read
+    only at the start of a story). Returns the ``lone`` ends of one-ended movements (id -> place).
+    ``rows`` are read once, in order: they may come from a list or from disk."""
     current: list[Place] = []
     visited: set[str] = set()
     last_date: date | None = None
-    transits: list[_LegDraft] = []
     final: list[Place] = []  # the stops the story reached last
-    lone: list[Place] = []  # ends of one-ended movements ("withdrew from Kherson", "arrived in Havana")
+    lone: dict[str, Place] = {}  # ends of one-ended movements ("withdrew from Kherson", "arrived in Havana")
     current_doc, seen_current, prev_doc = None, current, None
-    for k, ev in enumerate(events):
+    for k, (ev, pub) in enumerate(rows):
         if current is not seen_current:  # the previous event moved the story: remember whose it was
             current_doc, seen_current = prev_doc, current
         prev_doc = ev.document
-        when_end = ev.end or ev.start or published.get(ev.document)
+        when_end = ev.end or ev.start or pub
         if not current and not ev.origins and ev.relation != "transit":
             # A story that opens at its destinations: link them from the first origin it reports.
-            later = next((e for e in events[k + 1:] if e.origins and e.relation != "transit"
+            later = next((e for e in ahead(k) if e.origins and e.relation != "transit"
                           and any(o.kind in FINE_KINDS for o in e.origins)), None)
             if later:
                 current = [o for o in later.origins if o.kind in FINE_KINDS]
         fine_dests = [p for p in ev.destinations if _fine(p)]
         coarse_dests = [p for p in ev.destinations if not _fine(p)]
-        base = dict(status=ev.status, start=ev.start, end=ev.end or (None if ev.start else published.get(ev.document)),
+        base = dict(status=ev.status, start=ev.start, end=ev.end or (None if ev.start else pub),
                     precision=ev.time_precision, mode=ev.mode)
         if not ev.origins and not current and ev.actor_origin and ev.destinations:
             # Nothing before it: "Russian troops arrived in Belarus" starts in the actor's country.
@@ -193,7 +202,7 @@ def build_route(
             continue  # only countries: says nothing about the route's stops
         if ev.relation == "transit":
             a, b = ev.origins[0], ev.destinations[0]
-            transits.append(_draft(a, b, ev, **base, transit=True))
+            fold.add(_draft(a, b, ev, **base, transit=True))
             continue
         if ev.origins:
             targets = ev.destinations
@@ -204,7 +213,7 @@ def build_route(
             for o in ev.origins:
                 for d in targets:
                     if o.id != d.id and not contains(d, o) and not contains(o, d):
-                        drafts.append(_draft(o, d, ev, **base, confidence=0.8))
+                        fold.add(_draft(o, d, ev, **base, confidence=0.8))
             if fine_dests:
                 current = list(fine_dests)
             elif targets:
@@ -215,16 +224,16 @@ def build_route(
                 for o in ev.origins:
                     for c in current:
                         if o.id != c.id and not contains(o, c) and not contains(c, o):
-                            drafts.append(_draft(o, c, ev, **_inferred(base, None, when_end), confidence=0.45))
+                            fold.add(_draft(o, c, ev, **_inferred(base, None, when_end), confidence=0.45))
             else:
                 current = list(ev.origins)  # "departed from Odesa": the story is there now
-                lone.extend(ev.origins)
+                _add_lone(lone, ev.origins)
             visited.update(p.id for p in ev.origins + tuple(targets))
         else:
             # A destination reached or a presence, origin not stated: chain from the previous stops.
             new = [p for p in fine_dests if p.id not in visited and not any(contains(p, c) for c in current)]
             if not current:
-                lone.extend(new)  # "the task force will arrive in Havana": a stop, even with nothing before it
+                _add_lone(lone, new)  # "the task force will arrive in Havana": a stop, even with nothing before it
             if ev.relation in ("arrive", "station"):
                 hub = [c for c in current if c.id in {p.id for p in fine_dests}] or current
                 for p in new:
@@ -232,40 +241,27 @@ def build_route(
                         origin = min(hub, key=lambda c: (km(c, p), c.id))
                         if origin.id == p.id:
                             continue
-                        drafts.append(_draft(origin, p, ev, **_inferred(base, last_date, when_end), confidence=0.5))
+                        fold.add(_draft(origin, p, ev, **_inferred(base, last_date, when_end), confidence=0.5))
                 current = _unique(current + [p for p in fine_dests])
             else:
                 origins = [c for c in current if c.id not in {p.id for p in new}][:MAX_INFERRED_ORIGINS]
                 for p in new:
                     for o in origins:
                         if not contains(p, o):
-                            drafts.append(_draft(o, p, ev, **_inferred(base, last_date, when_end), confidence=0.5))
+                            fold.add(_draft(o, p, ev, **_inferred(base, last_date, when_end), confidence=0.5))
                 if new:
                     current = list(new)
             visited.update(p.id for p in fine_dests)
         last_date = max(d for d in (last_date, ev.end or ev.start) if d) if (last_date or ev.end or ev.start) else None
         if fine_dests:
             final = fine_dests
-    # A sighting on the way between two places points toward where the story ends: the stops
-    # reached last.
-    for t in transits:
-        if final and min(km(t.origin, f) for f in final) < min(km(t.destination, f) for f in final):
-            t.origin, t.destination = t.destination, t.origin
-        drafts.append(t)
-    legs = _merge_legs(_refine_country_origins(drafts))
-    return _assemble(legs, mentions, documents, place_evidence, title, gazetteer_version, lone)
+    fold.finish(final)
+    return lone
 
 
-def _refine_country_origins(drafts: list[_LegDraft]) -> list[_LegDraft]:
-    """ "Evacuation planes from Afghanistan will land in Bahrain" in a story whose flights leave
-    from Kabul: a country origin is the one place in it that the story's other legs leave from."""
-    starts = _unique([d.origin for d in drafts if d.origin.kind not in ("country", "region")])
-    for d in drafts:
-        if d.origin.kind == "country":
-            inside = [p for p in starts if p.country_code == d.origin.country_code and p.id != d.destination.id]
-            if len(inside) == 1 and not contains(d.destination, inside[0]):
-                d.origin = inside[0]
-    return drafts
+def _add_lone(lone: dict[str, Place], places) -> None:
+    for p in places:
+        lone.setdefault(p.id, p)
 
 
 def _fine(place: Place) -> bool:
@@ -302,34 +298,153 @@ def _draft(o: Place, d: Place, ev: Event, *, status, start, end, precision, mode
                      claims)
 
 
-def _merge_legs(drafts: list[_LegDraft]) -> list[_LegDraft]:
-    groups: dict[tuple[str, str], list[_LegDraft]] = {}
-    order: list[tuple[str, str]] = []
-    for d in drafts:
-        key = (d.origin.id, d.destination.id)
-        if key not in groups:
-            groups[key] = []
-            order.append(key)
-        groups[key].append(d)
-    out = []
-    rank = {"reported": 0, "expected": 1, "inferred": 2}
-    for key in order:
-        ds = groups[key]
-        head = min(ds, key=lambda d: rank[d.status])
-        m = _LegDraft(head.origin, head.destination, head.status, None, None, min(d.precision for d in ds),
-                      next((d.mode for d in ds if d.mode != "unknown"), "unknown"), confidence=max(d.confidence for d in ds))
-        starts = [d.start for d in ds if d.start]
-        ends = [d.end for d in ds if d.end]
-        m.start = min(starts) if starts else None
-        m.end = max(ends) if ends else None
-        for d in ds:
-            for mine, theirs in ((m.actors, d.actors), (m.counts, d.counts), (m.sources, d.sources),
-                                 (m.evidence, d.evidence), (m.date_claims, d.date_claims)):
-                mine.extend(x for x in theirs if x not in mine)
-        m.confidence = min(0.95, m.confidence + 0.05 * (len(m.sources) - 1))
-        out.append(m)
-    out.sort(key=lambda d: (d.start or d.end or date.max, d.end or date.max, rank[d.status], d.origin.id, d.destination.id))
-    return out
+_RANK = {"reported": 0, "expected": 1, "inferred": 2}
+
+
+class _Agg:
+    """The drafts of one (origin, destination) pair (transits apart, until they are turned),
+    merged as they come: what the leg keeps of them but the sources and evidence (the sink's).
+    ``first``/``head``/``mode`` carry the draft index they came from, so several of these
+    merged later give what one pass over all the drafts in order would have."""
+
+    __slots__ = ("no", "origin", "destination", "first", "head", "precision", "mode", "confidence", "start", "end",
+                 "actors", "counts", "claims")
+
+    def __init__(self, no: int, d: _LegDraft, idx: tuple) -> None:
+        self.no, self.origin, self.destination, self.first = no, d.origin, d.destination, idx
+        self.head = (_RANK[d.status], idx, d.status)
+        self.precision, self.mode, self.confidence = d.precision, None, d.confidence
+        self.start = self.end = None
+        self.actors: dict[str, tuple] = {}
+        self.counts: dict[int, tuple] = {}
+        self.claims: dict[tuple, tuple] = {}
+
+    def add(self, d: _LegDraft, idx: tuple) -> None:
+        self.head = min(self.head, (_RANK[d.status], idx, d.status))
+        self.precision = min(self.precision, d.precision)
+        if self.mode is None and d.mode != "unknown":
+            self.mode = (idx, d.mode)
+        self.confidence = max(self.confidence, d.confidence)
+        if d.start and (self.start is None or d.start < self.start):
+            self.start = d.start
+        if d.end and (self.end is None or d.end > self.end):
+            self.end = d.end
+        for a in d.actors:
+            self.actors.setdefault(a, idx)
+        for c in d.counts:
+            self.counts.setdefault(c, idx)
+        for c in d.date_claims:
+            self.claims.setdefault(c, idx)
+
+
+class MemoryLegSink:
+    """Where a ``LegFold`` keeps each draft's sources and evidence: in memory (``build_route``)."""
+
+    def __init__(self) -> None:
+        self._sources: dict[int, set[str]] = defaultdict(set)
+        self._evidence: dict[int, dict[Evidence, tuple]] = defaultdict(dict)
+
+    def add(self, no: int, idx: tuple, sources: list[str], evidence: list[Evidence]) -> None:
+        self._sources[no].update(sources)
+        mine = self._evidence[no]
+        for e in evidence:
+            mine.setdefault(e, idx)
+
+    def merged(self, nos: list[int]) -> tuple[tuple[str, ...], tuple[Evidence, ...], int]:
+        """The sources (sorted) and evidence (by document and start, then as first drafted) of
+        the drafts of ``nos``, and how many sources."""
+        sources = set().union(*(self._sources[n] for n in nos))
+        first: dict[Evidence, tuple] = {}
+        for n in nos:
+            for e, idx in self._evidence[n].items():
+                if e not in first or idx < first[e]:
+                    first[e] = idx
+        evidence = sorted(first, key=lambda e: (e.document, e.start, first[e]))
+        return tuple(sorted(sources)), tuple(evidence), len(sources)
+
+
+class LegFold:
+    """Step 3 as the drafts come: legs with the same ends merged (one leg listing every source;
+    disagreeing counts all kept), without keeping the drafts. ``add`` each draft in chain
+    order, ``finish(final)`` once the chain is done, then ``drafts()`` gives the merged legs
+    (``_LegDraft``s whose ``sources``/``evidence`` are the sink's finished sequences), in
+    route order.
+
+    Equal to merging the list of drafts: a sighting in transit points toward where the story
+    ends (the ``final`` stops); a country origin is the one place in it that the story's other
+    legs leave from; drafts are then grouped by their ends. What depends on draft order (the
+    first actor, count or mode; the head status) is kept with the index of its draft."""
+
+    def __init__(self, sink=None) -> None:
+        self.sink = sink if sink is not None else MemoryLegSink()
+        self._aggs: dict[tuple[bool, str, str], _Agg] = {}
+        self._n = [0, 0]
+        self._final: list[Place] | None = None
+
+    def add(self, d: _LegDraft) -> None:
+        t = int(d.transit)  # transits come after every other draft, in their own order
+        idx = (t, self._n[t])
+        self._n[t] += 1
+        key = (d.transit, d.origin.id, d.destination.id)
+        a = self._aggs.get(key)
+        if a is None:
+            a = self._aggs[key] = _Agg(len(self._aggs), d, idx)
+        a.add(d, idx)
+        self.sink.add(a.no, idx, d.sources, d.evidence)
+
+    def finish(self, final: list[Place]) -> None:
+        self._final = list(final)
+
+    def drafts(self) -> list[_LegDraft]:
+        final = self._final or []
+        aggs = sorted(self._aggs.items(), key=lambda kv: kv[1].first)
+        # A sighting on the way between two places points toward where the story ends: the
+        # stops reached last.
+        for (transit, _, _), a in aggs:
+            if transit and final and min(km(a.origin, f) for f in final) < min(km(a.destination, f) for f in final):
+                a.origin, a.destination = a.destination, a.origin
+        # "Evacuation planes from Afghanistan will land in Bahrain" in a story whose flights leave
+        # from Kabul: a country origin is the one place in it that the story's other legs leave from.
+        starts: dict[str | None, dict[str, Place]] = {}
+        for _, a in aggs:
+            if a.origin.kind not in ("country", "region"):
+                starts.setdefault(a.origin.country_code, {}).setdefault(a.origin.id, a.origin)
+        for _, a in aggs:
+            if a.origin.kind == "country":
+                inside = [p for p in starts.get(a.origin.country_code, {}).values() if p.id != a.destination.id]
+                if len(inside) == 1 and not contains(a.destination, inside[0]):
+                    a.origin = inside[0]
+        groups: dict[tuple[str, str], list[_Agg]] = {}
+        for _, a in aggs:
+            groups.setdefault((a.origin.id, a.destination.id), []).append(a)
+        out = []
+        for group in groups.values():
+            head = min(group, key=lambda a: a.head)
+            modes = [a.mode for a in group if a.mode is not None]
+            starts_ = [a.start for a in group if a.start]
+            ends = [a.end for a in group if a.end]
+            sources, evidence, n_sources = self.sink.merged([a.no for a in group])
+            m = _LegDraft(head.origin, head.destination, head.head[2], min(starts_) if starts_ else None,
+                          max(ends) if ends else None, min(a.precision for a in group),
+                          min(modes)[1] if modes else "unknown",
+                          actors=_in_first_order(a.actors for a in group), counts=_in_first_order(a.counts for a in group),
+                          sources=sources, evidence=evidence,
+                          confidence=min(0.95, max(a.confidence for a in group) + 0.05 * (n_sources - 1)),
+                          date_claims=_in_first_order(a.claims for a in group))
+            out.append(m)
+        out.sort(key=lambda d: (d.start or d.end or date.max, d.end or date.max, _RANK[d.status], d.origin.id,
+                                d.destination.id))
+        return out
+
+
+def _in_first_order(firsts) -> list:
+    """Items of several {item: first index} maps, each once, in the order first drafted."""
+    seen: dict = {}
+    for mine in firsts:
+        for x, idx in mine.items():
+            if x not in seen or idx < seen[x]:
+                seen[x] = idx
+    return sorted(seen, key=seen.__getitem__)
 
 
 def _date_values(claims: list[tuple[date | None, date | None]]) -> tuple[tuple[date | None, date | None], ...]:
@@ -338,21 +453,36 @@ def _date_values(claims: list[tuple[date | None, date | None]]) -> tuple[tuple[d
     return tuple(distinct) if len(distinct) > 1 else ()
 
 
-def _assemble(drafts, mentions, documents, place_evidence, title, gazetteer_version, lone=()) -> Route:
-    """Legs from drafts, and every place with its role: ``route`` for leg ends and for the ``lone``
-    end of a one-ended movement (a retreat whose destination is not told, an arrival with nothing
-    before it), ``mention`` otherwise."""
-    legs: list[Leg] = []
-    for n, d in enumerate(drafts, start=1):
-        legs.append(Leg(
-            id=f"leg-{n:03d}", sequence=n, origin=d.origin, destination=d.destination, start=d.start, end=d.end,
-            time_precision=d.precision if d.start or d.end else 3, mode=d.mode,
-            actor="; ".join(d.actors) if d.actors else None, count=d.counts[0] if d.counts else None,
-            status=d.status, sources=tuple(sorted(d.sources)), confidence=round(d.confidence, 2),
-            evidence=tuple(sorted(d.evidence, key=lambda e: (e.document, e.start))),
-            count_values=tuple(d.counts) if len(d.counts) > 1 else (),
-            date_values=_date_values(d.date_claims),
-        ))
+def legs_from(drafts: list[_LegDraft]) -> list[Leg]:
+    """The route's legs, numbered, from the merged drafts (``LegFold.drafts``)."""
+    return [Leg(
+        id=f"leg-{n:03d}", sequence=n, origin=d.origin, destination=d.destination, start=d.start, end=d.end,
+        time_precision=d.precision if d.start or d.end else 3, mode=d.mode,
+        actor="; ".join(d.actors) if d.actors else None, count=d.counts[0] if d.counts else None,
+        status=d.status, sources=d.sources, confidence=round(d.confidence, 2), evidence=d.evidence,
+        count_values=tuple(d.counts) if len(d.counts) > 1 else (),
+        date_values=_date_values(d.date_claims),
+    ) for n, d in enumerate(drafts, start=1)]
+
+
+def place_frame(place: Place, legs_here: list[Leg], lone: dict[str, Place]) -> dict:
+    """What a place's legs say about it: its role (``route`` for a leg end and for the ``lone``
+    end of a one-ended movement (a retreat whose destination is not told, an arrival with
+    nothing before it), ``mention`` otherwise), its location precision and its dates."""
+    dates = [d for leg in legs_here for d in (leg.start, leg.end) if d]
+    return dict(role="route" if legs_here or place.id in lone else "mention",
+                geo_precision={"country": 3, "region": 3}.get(place.kind, 1),
+                first_date=min(dates) if dates else None, last_date=max(dates) if dates else None)
+
+
+def place_order(rp: RoutePlace) -> tuple:
+    return (rp.role != "route", rp.first_date or date.max, -rp.mention_count, rp.place.id)
+
+
+def _assemble(drafts, mentions, documents, place_evidence, title, gazetteer_version, lone=None) -> Route:
+    """Legs from drafts, and every place with its role (``place_frame``), sources and evidence."""
+    lone = lone or {}
+    legs = legs_from(drafts)
     on_route: dict[str, list[Leg]] = defaultdict(list)
     for leg in legs:
         on_route[leg.origin.id].append(leg)
@@ -366,26 +496,22 @@ def _assemble(drafts, mentions, documents, place_evidence, title, gazetteer_vers
     for leg in legs:
         places.setdefault(leg.origin.id, leg.origin)
         places.setdefault(leg.destination.id, leg.destination)
-    for p in lone:
+    for p in lone.values():
         places.setdefault(p.id, p)
-    lone_ids = {p.id for p in lone}
     doc_text_order = {d.id: i for i, d in enumerate(documents)}
     route_places: list[RoutePlace] = []
     for pid, place in places.items():
         ms = by_place.get(pid, [])
         legs_here = on_route.get(pid, [])
-        dates = [d for leg in legs_here for d in (leg.start, leg.end) if d]
         sources = sorted({m.document for m in ms} | {s for leg in legs_here for s in leg.sources},
                          key=lambda s: (doc_text_order.get(s, 1 << 30), s))
         evidence = tuple(sorted({place_evidence[k] for k in ((m.document, m.start, m.end) for m in ms)
                                  if k in place_evidence}, key=lambda e: (e.document, e.start)))
         route_places.append(RoutePlace(
-            place=place, role="route" if legs_here or pid in lone_ids else "mention",
-            geo_precision={"country": 3, "region": 3}.get(place.kind, 1),
-            first_date=min(dates) if dates else None, last_date=max(dates) if dates else None,
+            place=place, **place_frame(place, legs_here, lone),
             sources=tuple(sources), mention_count=len(ms),
             surface_forms=tuple(sorted({m.surface for m in ms})), evidence=evidence,
         ))
-    route_places.sort(key=lambda rp: (rp.role != "route", rp.first_date or date.max, -rp.mention_count, rp.place.id))
+    route_places.sort(key=place_order)
     return Route(places=tuple(route_places), legs=tuple(legs), documents=tuple(documents), title=title,
                  gazetteer_version=gazetteer_version)
