@@ -26,9 +26,10 @@ from geo.definite import with_definite_references
 from geo.events import extract_events
 from geo.prominence import prefer_prominent
 from geo.gazetteer_port import GazetteerPort
-from geo.model import Document, DocumentMeta, DocumentStatus, Event, Evidence, Mention, Route
+from geo.model import Document, DocumentMeta, DocumentStatus, Event, Evidence, Leg, Mention, Route, RoutePlace
 from geo.resolve import resolve
-from geo.route import build_route
+from geo.route import legs_from, place_frame, place_order
+from geo.route_spill import EventCodec, spilled_legs
 from geo.spill import Spilled, SpillStore
 from geo.text import split_sentences
 from geo.toponyms import recognise
@@ -152,9 +153,8 @@ class RouteMerger:
         self.gazetteer_version = gazetteer_version
         self._store = SpillStore()
         self._n = 0
-        # documents with events: (id, seq, meta, events); the route needs their events and dates
-        self._docs: list[tuple[str, int, DocumentMeta, tuple[Event, ...]]] = []
         self._places: dict[str, Place] = {}
+        self._codec = EventCodec(self._places)
         self._place_index: dict[str, int] = {}
         self._mention_counts: dict[str, int] = {}
         self._surfaces: dict[str, set[str]] = {}
@@ -174,17 +174,14 @@ class RouteMerger:
     def _share(self, x):
         return x if x is None else self._shared.setdefault(x, x)
 
-    def _event(self, ev: Event) -> Event:
-        share = self._share
-        # The sentence goes to the store; the event keeps (document, "", start, end), which
-        # identifies it (the route builder compares and sorts evidence, never reads it).
+    def _event(self, ev: Event) -> bytes:
+        # The sentence goes to the store; the event to disk, its places by id and its evidence
+        # as (document, start, end), which identifies it (the route builder compares and sorts
+        # evidence, never reads it).
+        for p in (*ev.origins, *ev.destinations, ev.actor_origin):
+            self._place(p)
         self._store.add_sentences(ev.evidence)
-        return replace(ev, origins=tuple(map(self._place, ev.origins)),
-                       destinations=tuple(map(self._place, ev.destinations)),
-                       actor_origin=self._place(ev.actor_origin), start=share(ev.start), end=share(ev.end),
-                       actor=share(ev.actor), mode=share(ev.mode), relation=share(ev.relation),
-                       status=share(ev.status),
-                       evidence=tuple(Evidence(e.document, "", e.start, e.end) for e in ev.evidence))
+        return self._codec.dumps(ev)
 
     def add(self, item: DocumentAnalysis | DocumentStatus, seq: int | None = None) -> None:
         if seq is None:
@@ -204,7 +201,7 @@ class RouteMerger:
         self.ok += 1
         self._store.add_document(a.meta.id, seq, a.status, a.meta)
         if a.events:
-            self._docs.append((a.meta.id, seq, a.meta, tuple(map(self._event, a.events))))
+            self._store.add_events(a.meta.id, seq, a.meta.published, [self._event(e) for e in a.events])
         evidence = dict(a.place_evidence)
         sources: dict[tuple[int, str], None] = {}
         place_evidence: dict[tuple[int, Evidence], None] = {}
@@ -224,50 +221,43 @@ class RouteMerger:
     def route(self) -> Route:
         store = self._store
         store.finish()
-        ordered = sorted(self._docs, key=lambda d: (d[0], d[1]))
-        events = [e for d in ordered for e in d[3]]
-        documents = [d[2] for d in ordered]
-        # One stand-in mention per named place: build_route then knows every place; what it
-        # would count from the mentions (count, forms, sources, evidence) is set from the store.
-        stand_ins = [Mention("", -1, -1, "", self._places[pid]) for pid in self._place_index]
-        route = build_route(events, stand_ins, documents, {}, self.title, self.gazetteer_version)
-        legs = tuple(replace(leg, evidence=self._leg_evidence(leg.evidence)) for leg in route.legs)
-        leg_sources: dict[str, set[str]] = {}
+        drafts, lone, sink = spilled_legs(store, self._places)
+        legs = legs_from(drafts)
+        on_route: dict[str, list[Leg]] = {}
         for leg in legs:
             for pid in (leg.origin.id, leg.destination.id):
-                leg_sources.setdefault(pid, set()).update(leg.sources)
-        places = []
-        for rp in route.places:
-            pid = rp.place.id
+                on_route.setdefault(pid, []).append(leg)
+        places = {pid: self._places[pid] for pid in self._place_index}
+        for leg in legs:
+            places.setdefault(leg.origin.id, leg.origin)
+            places.setdefault(leg.destination.id, leg.destination)
+        for p in lone.values():
+            places.setdefault(p.id, p)
+        out = []
+        for pid, place in places.items():
             i = self._place_index.get(pid)
-            from_legs = tuple(sorted(leg_sources.get(pid, ())))
-            places.append(replace(
-                rp, mention_count=self._mention_counts.get(pid, 0),
+            legs_here = on_route.get(pid, [])
+            groups = sorted({sink.group(leg.sources) for leg in legs_here})
+            out.append(RoutePlace(
+                place=place, **place_frame(place, legs_here, lone),
+                sources=Spilled(store, _union(store, i, sink, groups)),
+                mention_count=self._mention_counts.get(pid, 0),
                 surface_forms=tuple(sorted(self._surfaces.get(pid, ()))),
-                sources=from_legs if i is None else Spilled(store, _union(store, i, from_legs)),
                 evidence=() if i is None else Spilled(store, functools.partial(store.place_evidence, i)),
             ))
-        # build_route's order, with the counts it could not see
-        places.sort(key=lambda rp: (rp.role != "route", rp.first_date or date.max, -rp.mention_count, rp.place.id))
-        return replace(route, places=tuple(places), legs=legs, documents=store.documents(),
-                       statuses=store.statuses())
-
-    def _leg_evidence(self, refs: tuple[Evidence, ...]) -> Spilled:
-        store = self._store
-
-        def items():
-            for e in refs:
-                yield Evidence(e.document, store.sentence(e.document, e.start, e.end) or "", e.start, e.end)
-
-        return Spilled(store, items, refs.__len__)
+        out.sort(key=place_order)
+        return Route(places=tuple(out), legs=tuple(legs), documents=store.documents(), title=self.title,
+                     gazetteer_version=self.gazetteer_version, statuses=store.statuses())
 
 
-def _union(store: SpillStore, i: int, more: tuple[str, ...]):
-    """The documents naming place ``i`` and those of its legs, in document order, each once."""
+def _union(store: SpillStore, i: int | None, sink, groups: list[int]):
+    """The documents naming place ``i`` and those of its legs (``groups``), in document order,
+    each once."""
 
     def items():
         last = None
-        for d in heapq.merge(store.place_sources(i), more):
+        mine = store.place_sources(i) if i is not None else ()
+        for d in heapq.merge(mine, sink.sources(groups) if groups else ()):
             if d != last:
                 last = d
                 yield d

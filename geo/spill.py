@@ -43,11 +43,13 @@ CREATE TABLE docs (k BLOB NOT NULL, seq INTEGER NOT NULL, ok INTEGER NOT NULL,
 CREATE TABLE place_sources (place INTEGER NOT NULL, doc BLOB NOT NULL);
 CREATE TABLE place_evidence (place INTEGER NOT NULL, doc BLOB NOT NULL, start INTEGER NOT NULL, stop INTEGER NOT NULL,
                              sentence BLOB NOT NULL);
+CREATE TABLE doc_events (k BLOB NOT NULL, seq INTEGER NOT NULL, i INTEGER NOT NULL, pub INTEGER, blob BLOB NOT NULL);
 CREATE TABLE sentences (doc BLOB NOT NULL, start INTEGER NOT NULL, stop INTEGER NOT NULL, sentence BLOB NOT NULL,
                         PRIMARY KEY (doc, start, stop)) WITHOUT ROWID;
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS docs_order ON docs (k, seq);
+CREATE INDEX IF NOT EXISTS doc_events_order ON doc_events (k, seq, i);
 CREATE INDEX IF NOT EXISTS place_sources_order ON place_sources (place, doc);
 CREATE INDEX IF NOT EXISTS place_evidence_order ON place_evidence (place, doc, start, stop, sentence);
 """
@@ -123,6 +125,33 @@ class SpillStore:
     def add_sentences(self, evidence: Iterable[Evidence]) -> None:
         self._db.executemany("INSERT OR IGNORE INTO sentences VALUES (?, ?, ?, ?)",
                              ((key(e.document), e.start, e.end, _text(e.sentence)) for e in evidence))
+
+    def add_events(self, doc_id: str, seq: int, published: date | None, blobs: Iterable[bytes]) -> None:
+        """A document's movement events (encoded by the route builder), in their order."""
+        pub = None if published is None else published.toordinal()
+        self._db.executemany("INSERT INTO doc_events VALUES (?, ?, ?, ?, ?)",
+                             ((key(doc_id), seq, i, pub, b) for i, b in enumerate(blobs)))
+
+    def execute(self, sql: str, args: tuple = ()) -> None:
+        with self._lock:
+            self._db.execute(sql, args)
+
+    def executemany(self, sql: str, rows: Iterable[tuple]) -> None:
+        with self._lock:
+            self._db.executemany(sql, rows)
+
+    def executescript(self, sql: str) -> None:
+        """Statements (indexes, tables) outside a transaction; a transaction is open again after."""
+        with self._lock:
+            if self._db.in_transaction:
+                self._db.execute("COMMIT")
+            self._db.executescript(sql)
+            self._db.execute("BEGIN")
+
+    def commit(self) -> None:
+        with self._lock:
+            if self._db.in_transaction:
+                self._db.execute("COMMIT")
 
     def finish(self) -> None:
         """Index what was written (once, after the last write)."""
