@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import json
 import os
 import re
@@ -24,7 +25,7 @@ from movemap.errors import OutputError
 from .atomic import atomic_open, atomic_path, write_chunks
 from .frames import gpkg_columns, shapely_geometries, table_batches
 from .geojson import _lonlat, leg_geometry, leg_properties, place_properties, sorted_legs
-from .popups import leg_popup, place_popup
+from .popups import MAX_EVIDENCE, MAX_POPUP_SOURCES, leg_popup, place_popup
 from .qgis_style import LAYER_STYLES_FIELDS, layer_style_rows
 
 __all__ = ["write_csv", "write_gpkg", "write_kml", "kml_text", "place_rows", "leg_rows", "gpkg_timestamp",
@@ -348,6 +349,13 @@ def _docs_for(docs, ids) -> dict:
     return {i: docs[i] for i in ids if i in docs}
 
 
+def _cited(sources, evidence) -> list[str]:
+    """The documents a capped popup can cite: its first MAX_POPUP_SOURCES sources and the
+    documents of its first evidence sentences (the popup quotes at most MAX_EVIDENCE)."""
+    return [*itertools.islice(sources, MAX_POPUP_SOURCES),
+            *(e.document for e in itertools.islice(evidence, MAX_EVIDENCE * MAX_EVIDENCE))]
+
+
 def _timespan(w: _KmlWriter, begin, end) -> None:
     """A ``<TimeSpan>`` from the dates (either end may be open); nothing when both are unknown."""
     if begin is None and end is None:
@@ -430,7 +438,7 @@ def _kml(route: Route, w: _KmlWriter) -> None:
             w.leaf("name", rp.place.name)
             if role == "mention":
                 w.leaf("visibility", 0)
-            w.leaf("description", place_popup(rp, _docs_for(docs, (*rp.sources, *(e.document for e in rp.evidence)))))
+            w.leaf("description", place_popup(rp, _docs_for(docs, _cited(rp.sources, rp.evidence)), cap=MAX_POPUP_SOURCES))
             _place_time(w, rp.first_date, rp.last_date)
             w.leaf("styleUrl", f"#place-{role}")
             _ext_data(w, place_properties(rp))
@@ -447,7 +455,7 @@ def _kml(route: Route, w: _KmlWriter) -> None:
     for leg in sorted_legs(route):
         w.open("Placemark", id=_xml_id("leg", leg.id))
         w.leaf("name", f"{leg.sequence}. {leg.origin.name} → {leg.destination.name}")
-        w.leaf("description", leg_popup(leg, _docs_for(docs, (*leg.sources, *(e.document for e in leg.evidence)))))
+        w.leaf("description", leg_popup(leg, _docs_for(docs, _cited(leg.sources, leg.evidence)), cap=MAX_POPUP_SOURCES))
         _timespan(w, leg.start, leg.end)
         w.leaf("styleUrl", f"#leg-{leg.status}" if leg.status in _KML_LEG_COLOURS else "#leg-reported")
         _ext_data(w, leg_properties(leg))

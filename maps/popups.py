@@ -16,6 +16,7 @@ opens. :func:`popup_html` is the same join in Python; :func:`leg_popup` and :fun
 from __future__ import annotations
 
 import functools
+import itertools
 import html
 import re
 from datetime import date
@@ -40,6 +41,7 @@ __all__ = [
     "STATUS_TEXT",
     "PRECISION_TEXT",
     "MAX_EVIDENCE",
+    "MAX_POPUP_SOURCES",
 ]
 
 STATUS_TEXT = {
@@ -50,6 +52,10 @@ STATUS_TEXT = {
 PRECISION_TEXT = {1: "to the day", 2: "within a week", 3: "coarser"}
 GEO_PRECISION_TEXT = {1: "the place itself", 2: "near it or part of it", 3: "a large region's centre"}
 MAX_EVIDENCE = 5
+# A KML description lists this many sources of a leg or place (in the route's order), then says
+# how many more there are: route.geojson, the CSVs, the GeoPackage and the KML's ExtendedData
+# keep them all. (At 100,000 articles one leg can have thousands.)
+MAX_POPUP_SOURCES = 25
 
 
 _SPECIAL = re.compile(r"[&<>\"'{}]")
@@ -275,13 +281,14 @@ class SourceIndex(SourcePositions):
         return [self[i] for i in range(len(self.ids))]
 
 
-def _evidence_items(evidence: Iterable[Evidence], terms: Sequence[str], sources: SourceIndex) -> tuple[list, int]:
-    """``[[source, sentence_html, span_text], ...]`` (at most MAX_EVIDENCE per document) and
-    how many sentences were left out."""
+def _evidence_items(evidence: Iterable[Evidence], terms: Sequence[str], sources: SourceIndex,
+                    limit: int | None = None) -> tuple[list, int]:
+    """``[[source, sentence_html, span_text], ...]`` (at most MAX_EVIDENCE per document; at most
+    ``limit`` in all when given) and how many sentences were left out."""
     items, per_doc, dropped = [], {}, 0
     for e in evidence:
         n = per_doc.get(e.document, 0)
-        if n >= MAX_EVIDENCE:
+        if n >= MAX_EVIDENCE or (limit is not None and len(items) >= limit):
             dropped += 1
             continue
         per_doc[e.document] = n + 1
@@ -301,7 +308,16 @@ def place_tooltip(rp: RoutePlace) -> str:
     return esc(rp.place.name) + (" (mentioned)" if rp.role == "mention" else "")
 
 
-def leg_record(leg: Leg, sources: SourceIndex, terms: Sequence[str] = ()) -> dict:
+def _source_positions(docs, sources: SourceIndex, cap: int | None) -> tuple[list[int], int]:
+    """Positions of ``docs`` in the source table (the first ``cap`` when given) and how many
+    were left out."""
+    if cap is None:
+        return [sources.index(d) for d in docs], 0
+    shown = [sources.index(d) for d in itertools.islice(docs, cap)]
+    return shown, (len(docs) - len(shown)) if len(shown) == cap else 0
+
+
+def leg_record(leg: Leg, sources: SourceIndex, terms: Sequence[str] = (), cap: int | None = None) -> dict:
     """The leg's popup as escaped fragments: ``t`` title, ``rows`` [label, value], ``src``
     source positions, ``ev`` evidence, ``more`` sentences left out, ``tip`` tooltip.
     ``terms`` are the names to mark in the evidence (both ends of the leg by default)."""
@@ -323,18 +339,22 @@ def leg_record(leg: Leg, sources: SourceIndex, terms: Sequence[str] = ()) -> dic
     rows.append(_row("Status", esc(STATUS_TEXT.get(leg.status, leg.status))))
     rows.append(_row("Confidence", esc(f"{float(leg.confidence):.2f}")))
     terms = list(terms) or [leg.origin.name, leg.destination.name]
-    ev, more = _evidence_items(leg.evidence, terms, sources)
-    return {
+    ev, more = _evidence_items(leg.evidence, terms, sources, None if cap is None else MAX_EVIDENCE)
+    src, more_src = _source_positions(leg.sources, sources, cap)
+    rec = {
         "t": f"{esc(leg.origin.name)} → {esc(leg.destination.name)}",
         "rows": rows,
-        "src": [sources.index(d) for d in leg.sources],
+        "src": src,
         "ev": ev,
         "more": more,
         "tip": leg_tooltip(leg),
     }
+    if more_src:
+        rec["msrc"] = more_src
+    return rec
 
 
-def place_record(rp: RoutePlace, sources: SourceIndex) -> dict:
+def place_record(rp: RoutePlace, sources: SourceIndex, cap: int | None = None) -> dict:
     """The place's popup as escaped fragments (see :func:`leg_record`)."""
     p = rp.place
     where = ", ".join(esc(x) for x in (p.admin1, p.country_code) if x)
@@ -351,15 +371,19 @@ def place_record(rp: RoutePlace, sources: SourceIndex) -> dict:
     if forms:
         rows.append(_row("Also written", esc(", ".join(forms))))
     rows.append(_row("Id", esc(p.id)))
-    ev, more = _evidence_items(rp.evidence, [p.name, *rp.surface_forms], sources)
-    return {
+    ev, more = _evidence_items(rp.evidence, [p.name, *rp.surface_forms], sources, None if cap is None else MAX_EVIDENCE)
+    src, more_src = _source_positions(rp.sources, sources, cap)
+    rec = {
         "t": esc(p.name),
         "rows": rows,
-        "src": [sources.index(d) for d in rp.sources],
+        "src": src,
         "ev": ev,
         "more": more,
         "tip": place_tooltip(rp),
     }
+    if more_src:
+        rec["msrc"] = more_src
+    return rec
 
 
 def popup_html(rec: dict, entries: Sequence[dict], only: int | None = None, claim: str = "") -> str:
@@ -374,6 +398,8 @@ def popup_html(rec: dict, entries: Sequence[dict], only: int | None = None, clai
         out.append('<div class="mm-h">Sources</div><ul class="mm-src">')
         out += [f'<li>{entries[s]["item"]}</li>' for s in rec["src"]]
         out.append("</ul>")
+        if rec.get("msrc"):
+            out.append(f'<div class="mm-more">and {rec["msrc"]} more source(s) in route.geojson</div>')
     ev, more = rec["ev"], rec["more"]
     if only is not None:
         mine = [e for e in ev if e[0] == only]
@@ -390,17 +416,18 @@ def popup_html(rec: dict, entries: Sequence[dict], only: int | None = None, clai
     return "".join(out)
 
 
-def _standalone(rec_fn, item, docs: dict[str, DocumentMeta], *args) -> str:
+def _standalone(rec_fn, item, docs: dict[str, DocumentMeta], *args, cap: int | None = None) -> str:
     sources = SourceIndex(docs.values())
-    rec = rec_fn(item, sources, *args)
+    rec = rec_fn(item, sources, *args, cap=cap)
     return popup_html(rec, sources)
 
 
-def leg_popup(leg: Leg, docs: dict[str, DocumentMeta], terms: Sequence[str] = ()) -> str:
-    """The leg's popup as one HTML fragment (KML descriptions)."""
-    return _standalone(leg_record, leg, docs, terms)
+def leg_popup(leg: Leg, docs: dict[str, DocumentMeta], terms: Sequence[str] = (), cap: int | None = None) -> str:
+    """The leg's popup as one HTML fragment (KML descriptions); ``cap``: list at most that many
+    sources (and say how many more)."""
+    return _standalone(leg_record, leg, docs, terms, cap=cap)
 
 
-def place_popup(rp: RoutePlace, docs: dict[str, DocumentMeta]) -> str:
-    """The place's popup as one HTML fragment (KML descriptions)."""
-    return _standalone(place_record, rp, docs)
+def place_popup(rp: RoutePlace, docs: dict[str, DocumentMeta], cap: int | None = None) -> str:
+    """The place's popup as one HTML fragment (KML descriptions); ``cap`` as for ``leg_popup``."""
+    return _standalone(place_record, rp, docs, cap=cap)

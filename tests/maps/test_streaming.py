@@ -83,3 +83,24 @@ def test_a_spilled_route_writes_the_bytes_of_the_same_route_in_tuples(real_gazet
     assert [p.name for p in a] == [p.name for p in b] and len(a) == 7
     for pa, pb in zip(a, b):
         assert pa.read_bytes() == pb.read_bytes(), pa.name
+
+
+def test_kml_descriptions_list_at_most_max_popup_sources(route, tmp_path):
+    """A leg or place with thousands of sources: its KML description names the first
+    MAX_POPUP_SOURCES and says how many more; the ExtendedData keeps every source."""
+    from maps.exports import kml_text
+    from maps.popups import MAX_POPUP_SOURCES
+
+    leg = route.legs[0]
+    many = tuple(f"doc{i:05d}.txt" for i in range(MAX_POPUP_SOURCES + 40))
+    big = replace(route, legs=(replace(leg, sources=many), *route.legs[1:]))
+    text = kml_text(big)
+    start = text.index(f'<Placemark id="leg-{leg.id}">')
+    placemark = text[start:text.index("</Placemark>", start)]
+    description = placemark[placemark.index("<description>"):placemark.index("</description>")]
+    assert "doc00000.txt" in description and f"doc{MAX_POPUP_SOURCES - 1:05d}.txt" in description
+    assert f"doc{MAX_POPUP_SOURCES:05d}.txt" not in description
+    assert "and 40 more source(s) in route.geojson" in description
+    assert f"doc{MAX_POPUP_SOURCES + 39:05d}.txt" in placemark  # ExtendedData: all of them
+    # under the cap nothing changes
+    assert "more source(s)" not in kml_text(route)
