@@ -554,6 +554,9 @@ def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found, modifi
     run_start, run_end = run.words[0][0], run.words[-1][1]
     if e < run_end and demonym_key(" ".join(text[s:run_end].split()[:2])):
         return False  # "Sri" of "Sri Lankan"
+    if not modifiers and " " not in key and key in common_words() and before_nonempty(text, run_start, s) \
+            and text[s - 1] == " " and text[s - 2:s - 1].isalpha() and text[run_start:s].split()[-1] not in _CONNECTORS:
+        return False  # "Bay" of "Subic Bay", "Gap" of "Darién Gap": a word of a longer name
     # A place inside a longer capitalised name is part of that name ("Kyiv Post", "Vladimir Putin"),
     # unless the rest of the run is a title or institution it qualifies ("U.S. President").
     if before_nonempty(text, run_start, s) and text[s - 1] != "-" and not (modifiers and SOFT_RUNS):

@@ -114,3 +114,10 @@ def test_a_bracketed_qualifier_belongs_to_the_name_when_the_gazetteer_knows_the_
 def test_place_names_ending_in_i_are_places_but_known_nationality_words_are_not(real_gazetteer):
     text = "They reached Curtici, near Arad, on Saturday. Pakistani officials said so."
     assert [s.surface for s in recognise(text, real_gazetteer)] == ["Curtici", "Arad"]
+
+
+def test_a_common_word_inside_a_longer_name_is_not_a_place_of_its_own(real_gazetteer):
+    text = "The destroyer docked at Subic Bay after crossing the Darién Gap, between Ségou and San."
+    surfaces = [s.surface for s in recognise(text, real_gazetteer)]
+    assert "Bay" not in surfaces and "Gap" not in surfaces
+    assert "San" in surfaces
