@@ -1,11 +1,12 @@
-"""Definite references to a waterway named earlier: "It transited the canal on Saturday",
-"escorting them through the strait".
+"""Definite references to a place named earlier: "It transited the canal on Saturday",
+"escorting them through the strait", "They left the city by bus", "reached this border city".
 
-Stories about ships name a canal or strait once and then call it "the canal", "the strait";
-those later sentences carry the movement claims, so the reference must reach the place. Only
-kinds of place that an article rarely names two of are followed (a canal, a strait, a
-channel), and only back to the nearest one named before, so "the city" or "the port", which
-could be any of several, are left alone.
+Stories name a place once and then call it "the canal", "the city"; those later sentences
+often carry the movement claims, so the reference must reach the place. A canal, strait or
+channel is followed back to the nearest one named before (an article rarely names two); "the
+city", "the town", "the port" only to a town named in the same or the previous sentence or so
+(``_NEAR_REACH``), the way a reader resolves them; "this city" in a wire story is the city of
+its dateline ("TUMBES, Peru, July 12 (Reuters) - ... reached this border city").
 """
 
 from __future__ import annotations
@@ -25,27 +26,68 @@ _HEADS = {
 }
 _REFERENCE = re.compile(r"\bthe (canal|waterway|straits?|channel)\b(?![ -]?[A-Z(])")
 _REACH = 3000  # characters back to the name; further than that it is another story
+_TOWN_REFERENCE = re.compile(r"\b[Tt]he (city|town|port|village)\b(?!['’]?s\b| of\b| [A-Z]|-)")
+_NEAR_REACH = 300
+_THIS_TOWN = re.compile(r"\bthis (?:[\w-]+ ){0,3}?(city|town|port|village|capital)\b(?!['’]?s\b| of\b)")
+_DATELINE_AFTER = re.compile(r",[ \t]*(?:[A-Z][\w .'’-]*,[ \t]*)?[A-Z][a-z]{2,8}\.? \d{1,2}\b")
 
 
 def with_definite_references(text: str, mentions: list[Mention]) -> list[Mention]:
     """``mentions`` plus one for each "the canal"/"the strait" that refers to the nearest
     waterway of that kind named before it, in text order."""
-    if not mentions or "the " not in text:
-        return mentions
-    waters = [m for m in mentions if m.place is not None and m.place.kind == "water"]
-    if not waters:
+    if not mentions:
         return mentions
     taken = [(m.start, m.end) for m in mentions]
+    added = _waterways(text, mentions, taken) + _towns(text, mentions, taken)
+    if not added:
+        return mentions
+    return sorted(mentions + added, key=lambda m: (m.start, m.end))
+
+
+def _overlaps(taken, start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in taken)
+
+
+def _waterways(text: str, mentions: list[Mention], taken) -> list[Mention]:
+    waters = [m for m in mentions if m.place is not None and m.place.kind == "water"]
+    if not waters:
+        return []
     added: list[Mention] = []
     for ref in _REFERENCE.finditer(text):
         start, end = ref.start(1), ref.end(1)
-        if any(s < end and start < e for s, e in taken):
+        if _overlaps(taken, start, end):
             continue  # inside a name ("the Suez Canal")
         codes = _HEADS[ref.group(1)]
         before = [m for m in waters if m.end <= ref.start() and ref.start() - m.end <= _REACH
                   and m.place.feature_code in codes]
         if before:
-            added.append(replace(before[-1], start=start - 4, end=end, surface=text[start - 4:end]))
-    if not added:
-        return mentions
-    return sorted(mentions + added, key=lambda m: (m.start, m.end))
+            added.append(replace(before[-1], start=ref.start(), end=end, surface=text[ref.start():end]))
+    return added
+
+
+def _towns(text: str, mentions: list[Mention], taken) -> list[Mention]:
+    towns = [m for m in mentions if m.place is not None and m.place.kind == "city"]
+    if not towns:
+        return []
+    added: list[Mention] = []
+    for ref in _TOWN_REFERENCE.finditer(text):
+        if _overlaps(taken, ref.start(), ref.end()):
+            continue
+        before = [m for m in towns if m.end <= ref.start() and ref.start() - m.end <= _NEAR_REACH]
+        if before:
+            added.append(replace(before[-1], start=ref.start(), end=ref.end(), surface=ref.group(0)))
+    home = _dateline_town(text, towns)
+    if home is not None:
+        for ref in _THIS_TOWN.finditer(text):
+            if not _overlaps(taken, ref.start(), ref.end()):
+                added.append(replace(home, start=ref.start(), end=ref.end(), surface=ref.group(0)))
+    return added
+
+
+def _dateline_town(text: str, towns: list[Mention]) -> Mention | None:
+    """The town a wire story is filed from: "TUMBES, Peru, July 12 (ADW) -" opening a line."""
+    for m in towns[:3]:
+        line_start = text.rfind("\n", 0, m.start) + 1
+        if not text[line_start:m.start].strip() and _DATELINE_AFTER.match(text, m.end):
+            return m
+    return None

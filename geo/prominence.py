@@ -73,10 +73,12 @@ def _city_of_province(p: Place, sp: Span) -> Place | None:
 
 def _capital_of_the_same_name(p: Place, sp: Span) -> Place | None:
     """ "call at Djibouti", "docked in Singapore": a country with a city of its very name there
-    is mapped at the city, a point a ship or a plane can reach."""
+    is mapped at the city, a point a ship or a plane can reach. Only a city that holds a good
+    share of the country (a capital, not the town of Mozambique Island)."""
     if p.kind != "country":
         return None
-    return _biggest(c for c in _cities_named_alike(p, sp) if c.population >= PROMINENT_POPULATION / 2)
+    return _biggest(c for c in _cities_named_alike(p, sp)
+                    if c.population >= PROMINENT_POPULATION / 2 and c.population >= CITY_SHARE * p.population)
 
 
 def _prominent_namesake(p: Place, sp: Span, named: set[str | None]) -> Place | None:

@@ -28,3 +28,23 @@ def test_no_reference_without_a_waterway_of_that_kind_before_it():
 def test_a_name_that_starts_with_the_head_noun_is_not_a_reference():
     text = "They crossed the Suez Canal and then the Channel Islands."
     assert len(with_definite_references(text, [mention(text, "Suez Canal", CANAL)])) == 1
+
+
+KURSK = Place(id="t:kursk", name="Kursk", lat=51.7, lon=36.2, kind="city", country_code="RU")
+TUMBES = Place(id="t:tumbes", name="Tumbes", lat=-3.57, lon=-80.45, kind="city", country_code="PE")
+
+
+def test_the_town_refers_to_a_town_named_just_before():
+    text = "Most had lived in Kursk for years. They left the city by bus on June 28."
+    out = with_definite_references(text, [mention(text, "Kursk", KURSK)])
+    assert [(m.surface, m.place.name) for m in out] == [("Kursk", "Kursk"), ("the city", "Kursk")]
+    far = "Most had lived in Kursk. " + "Nothing happened. " * 20 + "They left the city."
+    assert len(with_definite_references(far, [mention(far, "Kursk", KURSK)])) == 1
+    assert len(with_definite_references("Kursk is big. The city of Orel is not.",
+                                        [mention("Kursk is big. The city of Orel is not.", "Kursk", KURSK)])) == 1
+
+
+def test_this_city_in_a_wire_story_is_its_dateline_city():
+    text = "TUMBES, Peru, July 12 (ADW) - The group that reached this Peruvian border city on Saturday was tired."
+    out = with_definite_references(text, [mention(text, "TUMBES", TUMBES)])
+    assert [(m.surface, m.place.name) for m in out][1] == ("this Peruvian border city", "Tumbes")

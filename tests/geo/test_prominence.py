@@ -64,3 +64,9 @@ def test_a_city_called_by_its_own_name_beats_a_namesake_matched_by_a_foreign_nam
     text = "Ships leave Constanta for Romania's ports."
     assert run(text, [("Constanta", konstanz, [constanta, konstanz]), ("Romania", romania, [romania])]) == ["ro-c", "ro"]
     assert run("Ships leave Constanta.", [("Constanta", konstanz, [constanta, konstanz])]) == ["de-k"]
+
+
+def test_a_small_town_named_like_its_country_is_not_the_country():
+    country = P("mz", "Mozambique", "MZ", 29_000_000, "country", "PCLI")
+    town = P("mz-t", "Mozambique", "MZ", 56_000)
+    assert run("They withdrew to northern Mozambique.", [("Mozambique", country, [country, town])]) == ["mz"]
