@@ -175,6 +175,7 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
     final: list[Place] = []  # the stops the story reached last
     lone: dict[str, Place] = {}  # ends of one-ended movements ("withdrew from Kherson", "arrived in Havana")
     current_doc, seen_current, prev_doc = None, current, None
+    opened = False  # current holds origins looked ahead for, not stops reached
     for k, (ev, pub) in enumerate(rows):
         if current is not seen_current:  # the previous event moved the story: remember whose it was
             current_doc, seen_current = prev_doc, current
@@ -186,6 +187,7 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
                           and any(o.kind in FINE_KINDS for o in e.origins)), None)
             if later:
                 current = [o for o in later.origins if o.kind in FINE_KINDS]
+                opened = True
         fine_dests = [p for p in ev.destinations if _fine(p)]
         coarse_dests = [p for p in ev.destinations if not _fine(p)]
         base = dict(status=ev.status, start=ev.start, end=ev.end or (None if ev.start else pub),
@@ -205,6 +207,7 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
             fold.add(_draft(a, b, ev, **base, transit=True))
             continue
         if ev.origins:
+            opened = False
             targets = ev.destinations
             if not fine_dests and coarse_dests and any(
                 any(contains(c, p) for c in coarse_dests) for p in current
@@ -221,9 +224,10 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
             elif current and ev.anaphoric and ev.document == current_doc and not any(o.id in visited for o in ev.origins):
                 # "Most of them left camps in Bangladesh": where the travellers at the current
                 # stops came from, told after their arrival.
+                leaving = {o.id for o in ev.origins}
                 for o in ev.origins:
                     for c in current:
-                        if o.id != c.id and not contains(o, c) and not contains(c, o):
+                        if c.id not in leaving and not contains(o, c) and not contains(c, o):
                             fold.add(_draft(o, c, ev, **_inferred(base, None, when_end), confidence=0.45))
             else:
                 current = list(ev.origins)  # "departed from Odesa": the story is there now
@@ -242,7 +246,9 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
                         if origin.id == p.id:
                             continue
                         fold.add(_draft(origin, p, ev, **_inferred(base, last_date, when_end), confidence=0.5))
-                current = _unique(current + [p for p in fine_dests])
+                # the origins looked ahead for are where the travellers were, not where they are now
+                current = list(fine_dests) if opened and fine_dests else _unique(current + [p for p in fine_dests])
+                opened = False
             else:
                 origins = [c for c in current if c.id not in {p.id for p in new}][:MAX_INFERRED_ORIGINS]
                 for p in new:

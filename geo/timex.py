@@ -686,7 +686,7 @@ def _modword(s: str | None) -> str | None:
     if not s:
         return None
     s = s.lower()
-    if s.startswith(("early", "the beginning", "the start")):
+    if s.startswith(("early", "the beginning", "the start", "the first half")):
         return "START"
     if s.startswith(("mid", "the middle")):
         return "MID"

@@ -307,3 +307,23 @@ def test_a_place_is_a_stop_only_for_the_verb_that_governs_it(fake_gazetteer):
     text = "A ship that was attacked in Baseton has been diverted to Portgrad, where it docked on Thursday."
     events, _ = events_of(text, fake_gazetteer)
     assert [(names(e.origins), names(e.destinations)) for e in events] == [([], ["Portgrad"])]
+
+
+@pytest.mark.parametrize("text", [
+    "The buses took the evacuees to Portgrad on Tuesday.",
+    "The vehicles will be loaded onto trains in Baseton and taken to Portgrad.",
+    "In March the battalion is expected to move on to Portgrad for an exercise.",
+])
+def test_taking_loading_and_moving_on(fake_gazetteer, text):
+    events, _ = events_of(text, fake_gazetteer)
+    assert names(events[-1].destinations) == ["Portgrad"]
+
+
+def test_a_may_dateline_is_no_modal(fake_gazetteer):
+    events, _ = events_of("WASHINGTON, May 30 (MDP) - Jets arrived at Portgrad on Thursday.", fake_gazetteer)
+    assert [e.status for e in events] == ["reported"]
+
+
+def test_the_move_is_a_noun(fake_gazetteer):
+    events, _ = events_of("The ministry announced the move from its headquarters at Portgrad.", fake_gazetteer)
+    assert events == []

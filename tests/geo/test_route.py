@@ -143,3 +143,12 @@ def test_sighting_points_toward_the_stop_reached_last():
     e2 = ev("a.txt", ["Kursk"], ["Voronezh"], relation="transit", start=date(2024, 10, 8), end=date(2024, 10, 8))
     e3 = ev("a.txt", [], ["Vladimir"], relation="arrive", start=date(2024, 10, 9))
     assert ("Kursk", "Voronezh", "reported") in legs(build_route([e1, e2, e3], [], DOCS, {}))
+
+
+def test_origins_told_after_an_arrival_lead_to_it_and_the_story_goes_on_from_the_arrival():
+    import dataclasses
+    e1 = ev("a.txt", [], ["Kursk"], relation="arrive", start=date(2024, 10, 17))
+    e2 = dataclasses.replace(ev("a.txt", ["Portgrad", "Baseton", "Rivertown"], []), anaphoric=True)
+    e3 = ev("a.txt", [], ["Voronezh"], status="expected", start=date(2024, 10, 25))
+    got = {(o, d) for o, d, _ in legs(build_route([e1, e2, e3], [], DOCS, {}))}
+    assert {("Portgrad", "Kursk"), ("Baseton", "Kursk"), ("Rivertown", "Kursk"), ("Kursk", "Voronezh")} == got

@@ -257,3 +257,9 @@ def test_every_rule_has_triggers():
     from geo.timex import _TRIGGERS, RULES
 
     assert [name for name, _, _ in RULES if name not in _TRIGGERS] == []
+
+
+def test_the_first_half_of_a_month_is_its_start():
+    from geo.dates import find_timexes
+    (t,) = find_timexes("They will travel there in the first half of February.", date(2025, 1, 22))
+    assert (t.value, t.first, t.last) == ("2025-02", date(2025, 2, 1), date(2025, 2, 10))
