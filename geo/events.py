@@ -63,6 +63,8 @@ _BRIDGE = {
     "their", "our", "its", "house", "home", "homes", "refugee", "shelter", "shelters", "school", "hospital",
     "tent", "tents", "city", "camp", "then", "later", "back", "again", "finally", "eventually",
     "beach", "beaches", "shore", "shores", "coastline", "ports", "harbours", "harbors",
+    "centre", "center", "centres", "centers", "transit", "reception", "temporary", "depot", "depots",
+    "terminal", "barracks", "range", "zone", "compound", "hotel", "hotels", "crossing", "checkpoint",
 }
 _ROLE_PREP = {
     "from": "origin", "out": "origin",

@@ -88,6 +88,17 @@ def _claims(ev: Event) -> tuple[tuple[str, date | None, date | None], ...]:
     return ev.date_claims or ((ev.document, ev.start, ev.end),)
 
 
+def _stop_between(events: list[Event], pool: list[int], gone: set[int], i: int, j: int) -> bool:
+    """True if the article that tells both events tells another stop between them ("evacuated
+    from Kupiansk ... took them to Balakliia ... then driven on to Kharkiv"): the origin joins
+    the first stop, not one further on."""
+    doc = events[i].document
+    if events[j].document != doc:
+        return False
+    lo, hi = (i, j) if i < j else (j, i)
+    return any(lo < k < hi and k not in gone and events[k].document == doc for k in pool)
+
+
 def _merge_fragments(events: list[Event]) -> tuple[list[Event], list[int]]:
     """Join an event that knows the origins with those that know the destination; returns the
     events left and the index each had in ``events``.
@@ -105,7 +116,8 @@ def _merge_fragments(events: list[Event]) -> tuple[list[Event], list[int]]:
             continue
         while True:
             cands = by_count.get(a.count, ()) if a.count is not None else pool
-            hit = next((j for j in cands if j != i and j not in gone and _joinable(a, events[j])), None)
+            hit = next((j for j in cands if j != i and j not in gone and _joinable(a, events[j])
+                        and not _stop_between(events, pool, gone, i, j)), None)
             if hit is None:
                 break
             a = _combine(a, events[hit])

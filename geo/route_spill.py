@@ -109,6 +109,16 @@ def _story(store: SpillStore, codec: EventCodec) -> None:
     store.execute("DELETE FROM ev_story")
 
 
+def _stop_between(store: SpillStore, doc: str, other: str, i: int, j: int) -> bool:
+    """``geo.route._stop_between`` over the pool: another fragment of the same article, not yet
+    taken, told between the two."""
+    if other != doc:
+        return False
+    lo, hi = (i, j) if i < j else (j, i)
+    return store.scalar("SELECT EXISTS (SELECT 1 FROM pool p JOIN story s ON s.k = p.k "
+                        "WHERE p.k > ? AND p.k < ? AND s.doc = ?)", (lo, hi, key(doc))) == 1
+
+
 def _join_fragments(store: SpillStore, codec: EventCodec) -> None:
     """Step 2 (``geo.route._merge_fragments``): the pool of destination-only events, each taken
     by the first movement with origins, in story order, that can join it; candidates come by
@@ -131,7 +141,8 @@ def _join_fragments(store: SpillStore, codec: EventCodec) -> None:
                                    "WHERE p.lo IS NOT NULL AND p.lo <= ? AND p.hi >= ? ORDER BY p.k", (a1, a0))
             else:
                 break
-            hit = next(((j, b) for j, bb in cands if _joinable(ev, b := codec.loads(bb))), None)
+            hit = next(((j, b) for j, bb in cands if _joinable(ev, b := codec.loads(bb))
+                        and not _stop_between(store, ev.document, b.document, k, j)), None)
             cands.close()
             if hit is None:
                 break

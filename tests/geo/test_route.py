@@ -152,3 +152,11 @@ def test_origins_told_after_an_arrival_lead_to_it_and_the_story_goes_on_from_the
     e3 = ev("a.txt", [], ["Voronezh"], status="expected", start=date(2024, 10, 25))
     got = {(o, d) for o, d, _ in legs(build_route([e1, e2, e3], [], DOCS, {}))}
     assert {("Portgrad", "Kursk"), ("Baseton", "Kursk"), ("Rivertown", "Kursk"), ("Kursk", "Voronezh")} == got
+
+
+def test_an_origin_joins_the_first_stop_its_article_tells_not_one_further_on():
+    e1 = ev("a.txt", ["Kursk"], [], start=date(2024, 10, 17), end=date(2024, 10, 18), count=240)
+    e2 = ev("a.txt", [], ["Baseton"])
+    e3 = ev("a.txt", [], ["Portgrad"], start=date(2024, 10, 18))
+    got = {(o, d) for o, d, _ in legs(build_route([e1, e2, e3], [], DOCS, {}))}
+    assert got == {("Kursk", "Baseton"), ("Baseton", "Portgrad")}

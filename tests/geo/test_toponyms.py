@@ -121,3 +121,8 @@ def test_a_common_word_inside_a_longer_name_is_not_a_place_of_its_own(real_gazet
     surfaces = [s.surface for s in recognise(text, real_gazetteer)]
     assert "Bay" not in surfaces and "Gap" not in surfaces
     assert "San" in surfaces
+
+
+def test_a_camp_s_own_name_is_not_a_town(real_gazetteer):
+    text = "They reached Camp Shamrock, near the village of Tebnine, on Thursday."
+    assert [s.surface for s in recognise(text, real_gazetteer)] == ["Tebnine"]
