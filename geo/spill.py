@@ -15,13 +15,17 @@ that holds it (the store closes when nothing refers to it any more).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, Callable, Iterable, Iterator
 
 from geo.model import DocumentMeta, DocumentStatus, Evidence
+from movemap.errors import SpillError
 
 __all__ = ["SpillStore", "Spilled", "key"]
 
@@ -96,13 +100,31 @@ class SpillStore:
     the outputs are written) may come later, from any thread, one at a time."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect("", check_same_thread=False, isolation_level=None)
+        # A named file in the temporary folder (TMPDIR), unlinked as soon as it is open: it
+        # takes no space once the store closes or the process dies, and errors can name it.
+        self.path = ""
+        try:
+            fd, self.path = tempfile.mkstemp(prefix="movemap-spill-", suffix=".sqlite")
+            os.close(fd)
+            self._db = _Guarded(sqlite3.connect(self.path, check_same_thread=False, isolation_level=None), self._error)
+            self._db.execute("PRAGMA journal_mode=OFF")
+            self._db.execute("PRAGMA synchronous=OFF")
+            self._db.executescript(_SCHEMA)
+            self._db.execute("BEGIN")
+        except (OSError, sqlite3.Error) as exc:
+            raise self._error(exc) from exc
+        finally:
+            if self.path:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.path)
         self._lock = threading.Lock()
-        self._db.execute("PRAGMA journal_mode=OFF")
-        self._db.execute("PRAGMA synchronous=OFF")
-        self._db.executescript(_SCHEMA)
-        self._db.execute("BEGIN")
         self._indexed = False
+
+    def _error(self, exc: BaseException) -> SpillError:
+        """A failure of the database (a full disk, most often) as a ``SpillError`` naming the file."""
+        folder = os.path.dirname(self.path) or tempfile.gettempdir()
+        return SpillError(f"temporary database {self.path or folder} (deleted when the run ends): {exc}; "
+                          f"is {folder} full? Set TMPDIR to a folder with more free space")
 
     # ------------------------------------------------------------------ writing
     def add_document(self, doc_id: str, seq: int, status: DocumentStatus, meta: DocumentMeta | None) -> None:
@@ -225,6 +247,30 @@ class SpillStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+class _Guarded:
+    """A connection or cursor whose SQLite errors become the store's ``SpillError``."""
+
+    __slots__ = ("_obj", "_error")
+
+    def __init__(self, obj, error: Callable[[BaseException], Exception]):
+        self._obj = obj
+        self._error = error
+
+    def __getattr__(self, name):
+        attr = getattr(self._obj, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args, **kwargs):
+            try:
+                out = attr(*args, **kwargs)
+            except sqlite3.Error as exc:
+                raise self._error(exc) from exc
+            return _Guarded(out, self._error) if isinstance(out, sqlite3.Cursor) else out
+
+        return call
 
 
 class Spilled(Sequence):

@@ -18,3 +18,8 @@ class GazetteerError(MovemapError):
 
 class OutputError(MovemapError):
     """An output file could not be written."""
+
+
+class SpillError(MovemapError):
+    """The temporary database a large run keeps its per-document material in failed (a full
+    temporary folder, most often); the message names the file and the folder."""

@@ -117,3 +117,22 @@ def test_spilled_sequences_behave_like_tuples():
     assert list(store.place_sources(0)) == ["a", "b"] and list(store.place_sources(1)) == ["c"]
     assert list(store.place_evidence(0)) == [Evidence("a", "y", 1, 2), Evidence("b", "Ó \ud800 x", 5, 9)]
     assert not Spilled(store, lambda: iter(()))
+
+
+def test_a_failing_spill_database_is_a_spill_error_naming_the_file(monkeypatch, tmp_path):
+    """A full temporary folder (here: a database capped at a few pages) surfaces as a
+    MovemapError that names the temporary file and its folder, not a bare sqlite3 error."""
+    from movemap.errors import MovemapError, SpillError
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    store = SpillStore()
+    assert store.path.startswith(str(tmp_path)) and "movemap-spill-" in store.path
+    assert not list(tmp_path.iterdir())  # unlinked at once: nothing is left behind
+    store._db.execute("PRAGMA max_page_count = 8")
+    with pytest.raises(SpillError) as err:
+        store.add_sentences(Evidence(f"d{i}", "x" * 500, 0, 500) for i in range(200))
+    assert isinstance(err.value, MovemapError)
+    assert store.path in str(err.value) and str(tmp_path) in str(err.value) and "full" in str(err.value)

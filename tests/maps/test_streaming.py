@@ -104,3 +104,24 @@ def test_kml_descriptions_list_at_most_max_popup_sources(route, tmp_path):
     assert f"doc{MAX_POPUP_SOURCES + 39:05d}.txt" in placemark  # ExtendedData: all of them
     # under the cap nothing changes
     assert "more source(s)" not in kml_text(route)
+
+
+def test_a_spill_failure_while_writing_leaves_no_half_written_file(route, tmp_path):
+    """The spill database failing mid-write (a full disk): the error surfaces, and every file in
+    the output folder is complete or absent (no temporary left)."""
+    from movemap.errors import SpillError
+
+    class Failing(tuple):
+        def __iter__(self):
+            yield from tuple(tuple.__iter__(self))[:1]
+            raise SpillError("temporary database /tmp/movemap-spill-x.sqlite: database or disk is full")
+
+    leg = route.legs[0]
+    broken = replace(route, legs=(replace(leg, sources=Failing(leg.sources)), *route.legs[1:]))
+    from movemap.errors import MovemapError
+
+    with pytest.raises(MovemapError) as err:
+        write_outputs(broken, tmp_path / "out", formats=["geojson"])
+    assert isinstance(err.value, SpillError) and "movemap-spill-x.sqlite" in str(err.value)
+    # the run stops: route.geojson absent, no temporary file left, no report of a run that failed
+    assert not list((tmp_path / "out").iterdir())
