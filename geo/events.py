@@ -231,14 +231,30 @@ def _dates(timexes: list[Timex], published: date | None, text: str = "") -> tupl
 
     Dates of the reporting itself ("said on Friday", "Friday's press release", a dateline) say
     when a claim was made, not when the movement happened, so they are left out."""
-    usable = [t for t in timexes if t.first and t.last and len(t.value) > 4
-              and not (text and (_REPORTING.search(text[max(0, t.start - 40):t.start])
-                                 or _REPORTED_AFTER.match(text[t.end:t.end + 30])
-                                 or (_DATELINE_BEFORE.search(text[max(0, t.start - 60):t.start])
-                                     and _DATELINE_AFTER.match(text[t.end:t.end + 45]))))]
+    usable = _usable(timexes, text)
     if not usable:
         return None, None, 3
     best = min(usable, key=lambda t: (t.precision, (t.last - t.first).days))
+    return best.first, best.last, best.precision
+
+
+def _usable(timexes: list[Timex], text: str) -> list[Timex]:
+    return [t for t in timexes if t.first and t.last and len(t.value) > 4
+            and not (text and (_REPORTING.search(text[max(0, t.start - 40):t.start])
+                               or _REPORTED_AFTER.match(text[t.end:t.end + 30])
+                               or (_DATELINE_BEFORE.search(text[max(0, t.start - 60):t.start])
+                                   and _DATELINE_AFTER.match(text[t.end:t.end + 45]))))]
+
+
+def _dates_of_stop(timexes: list[Timex], text: str, stop: list[Mention], default):
+    """The dates of one stop of a sentence that gives several ("reached the border on Saturday
+    and is expected at Cincu on Tuesday"): the date told nearest to the stop's places; the
+    sentence's own dates when it gives one only."""
+    usable = _usable(timexes, text)
+    if not stop or len({(t.first, t.last) for t in usable}) < 2:
+        return default
+    lo, hi = stop[0].start, stop[-1].end
+    best = min(usable, key=lambda t: (t.start - hi if t.start >= hi else lo - t.end, t.precision))
     return best.first, best.last, best.precision
 
 
@@ -406,9 +422,10 @@ def extract_events(
         anaphoric = bool(_ANAPHOR.search(sent.text[: triggers[0].start()]) or _IN_FROM.search(sent.text))
         for group in _sequence_groups(text, dests, {i for i, _ in waypoints} | departure_points, triggers,
                                       sent.start) or [[]]:
+            g_start, g_end, g_prec = _dates_of_stop(stimex, text, [m for _, m in group], (start, end, prec))
             events.append(Event(
                 doc.id, prior, tuple(m.place for _, m in group), relation if not prior or relation != "station" else "move",
-                status, start, end, prec, mode, actor, count, evidence, origin_country, anaphoric,
+                status, g_start, g_end, g_prec, mode, actor, count, evidence, origin_country, anaphoric,
             ))
             prior = tuple(m.place for _, m in group)
             relation = "move"

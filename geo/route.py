@@ -197,6 +197,8 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
             # A story that opens at its destinations: link them from the first origin it reports.
             later = next((e for e in ahead(k) if e.origins and e.relation != "transit"
                           and any(o.kind in FINE_KINDS for o in e.origins)), None)
+            if later and _months_apart(ev, later):
+                later = None  # "trained in Saumur last year": background, not where this journey starts
             if later:
                 current = [o for o in later.origins if o.kind in FINE_KINDS]
                 opened = True
@@ -275,6 +277,11 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
             final = fine_dests
     fold.finish(final)
     return lone
+
+
+def _months_apart(a: Event, b: Event, days: int = 60) -> bool:
+    a_end, b_start = a.end or a.start, b.start or b.end
+    return bool(a_end and b_start) and (b_start - a_end).days > days
 
 
 def _add_lone(lone: dict[str, Place], places) -> None:

@@ -934,6 +934,8 @@ def _season(m, doc):
         before = doc.text[max(0, m.start() - 12):m.start()]
         if not re.search(r"\b(?:in|this|by|until|since|during|through)\s+$", before, re.I):
             return None
+    if not (rel or m["mod"] or m["y"]) and re.search(r"\b(?:an?|its|their)\s+$", doc.text[max(0, m.start() - 8):m.start()], re.I):
+        return None  # "a winter exercise", "its summer home": a kind, not a time
     if rel in ("the", "that") and not m["y"]:
         before = doc.text[max(0, m.start() - 12):m.start()]
         if re.match(r"\s+of\b", doc.text[m.end():m.end() + 4]) or not re.search(

@@ -327,3 +327,9 @@ def test_a_may_dateline_is_no_modal(fake_gazetteer):
 def test_the_move_is_a_noun(fake_gazetteer):
     events, _ = events_of("The ministry announced the move from its headquarters at Portgrad.", fake_gazetteer)
     assert events == []
+
+
+def test_each_stop_takes_the_date_told_nearest_to_it(fake_gazetteer):
+    text = "The train reached the border on Saturday and is expected at Portgrad on Tuesday."
+    (e,) = events_of(text, fake_gazetteer)[0]
+    assert (e.start, e.status) == (date(2024, 10, 22), "expected")

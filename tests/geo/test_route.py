@@ -160,3 +160,10 @@ def test_an_origin_joins_the_first_stop_its_article_tells_not_one_further_on():
     e3 = ev("a.txt", [], ["Portgrad"], start=date(2024, 10, 18))
     got = {(o, d) for o, d, _ in legs(build_route([e1, e2, e3], [], DOCS, {}))}
     assert got == {("Kursk", "Baseton"), ("Baseton", "Portgrad")}
+
+
+def test_background_months_before_a_journey_is_not_linked_from_its_start():
+    e1 = ev("a.txt", [], ["Baseton"], relation="station", start=date(2023, 9, 1), end=date(2023, 11, 30))
+    e2 = ev("a.txt", ["Portgrad"], ["Rivertown"], start=date(2024, 3, 3))
+    got = {(o, d) for o, d, _ in legs(build_route([e1, e2], [], DOCS, {}))}
+    assert got == {("Portgrad", "Rivertown")}

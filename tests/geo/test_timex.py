@@ -263,3 +263,8 @@ def test_the_first_half_of_a_month_is_its_start():
     from geo.dates import find_timexes
     (t,) = find_timexes("They will travel there in the first half of February.", date(2025, 1, 22))
     assert (t.value, t.first, t.last) == ("2025-02", date(2025, 2, 1), date(2025, 2, 10))
+
+
+def test_a_season_used_as_a_kind_is_no_date():
+    from geo.dates import find_timexes
+    assert [t.text for t in find_timexes("They move on for a winter exercise in March.", date(2025, 1, 22))] == ["March"]
