@@ -1002,8 +1002,8 @@ def _part_of_day(m, doc):
     part = PARTS_OF_DAY[m["part"].lower()]
     if rel in ("this", "the", "that"):
         if rel != "this":
-            if doc.last_date is None:
-                return None
+            if doc.last_date is None or re.match(r"\s+of\b", doc.text[m.end():m.end() + 4]):
+                return None  # "on the night of 12 October": the date that follows says which
             return ("TIME", f"{doc.last_date.isoformat()}T{part}")
         d = dct
     elif rel in ("last", "yesterday"):

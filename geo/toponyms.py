@@ -61,7 +61,8 @@ _NEVER = {
 # Capitalised phrases that name institutions or buildings, not places, in news text.
 # Words that open the name of a military site ("Camp Lemonnier", "Base Ramstein").
 _FACILITY_HEADS = {"camp", "base", "barracks", "garrison", "airbase", "cantonment"}
-_NEVER_PHRASES = {"white house", "the city", "city hall", "the state", "the country", "the capital"}
+_NEVER_PHRASES = {"white house", "the city", "city hall", "the state", "the country", "the capital", "red cross",
+                  "red crescent"}
 # Of _NEVER, the words that are also well-known places: in the corpus convention of
 # ``recognise(..., modifiers=True)`` they are places unless the text marks them as people.
 _NEVER_NAMES = {"victoria", "florence", "regina", "eugene", "marion", "charlotte", "austin", "jackson",
@@ -554,6 +555,9 @@ def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found, modifi
     if " " not in key and key in lowercase_words and top.kind not in ("country",) and not (modifiers and SOFT):
         return False
     run_start, run_end = run.words[0][0], run.words[-1][1]
+    if e < run_end and any(name_key(text[s:run_end]).startswith(p + " ") or name_key(text[s:run_end]) == p
+                           for p in _NEVER_PHRASES):
+        return False  # "Red" of "Red Cross"
     if e < run_end and demonym_key(" ".join(text[s:run_end].split()[:2])):
         return False  # "Sri" of "Sri Lankan"
     if not modifiers and " " not in key and key in common_words() and before_nonempty(text, run_start, s) \
@@ -661,6 +665,8 @@ _COMMON_INITIAL = {
     "while", "since", "both", "either", "neither", "each", "every", "other", "another", "close",
     "leave", "enter", "please", "thank", "successfuly", "explaining", "military", "victory", "liberty",
     "union", "independence", "paradise", "mission", "commerce", "industry", "enterprise", "harmony",
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "twenty", "thirty", "forty", "fifty", "hundreds", "thousands", "dozens", "several", "few",
 }
 
 

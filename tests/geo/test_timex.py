@@ -268,3 +268,10 @@ def test_the_first_half_of_a_month_is_its_start():
 def test_a_season_used_as_a_kind_is_no_date():
     from geo.dates import find_timexes
     assert [t.text for t in find_timexes("They move on for a winter exercise in March.", date(2025, 1, 22))] == ["March"]
+
+
+def test_the_night_of_a_date_is_that_date():
+    from geo.dates import find_timexes
+    text = "They arrived on Sunday. The boat left on the night of 12 October."
+    assert [(t.text, t.value) for t in find_timexes(text, date(2023, 10, 24))][-1] == ("12 October", "2023-10-12")
+    assert "the night" not in [t.text for t in find_timexes(text, date(2023, 10, 24))]
