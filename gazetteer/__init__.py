@@ -6,7 +6,8 @@ Public API::
 
 Importing the package is cheap: ``LocalGazetteer`` (which needs geopy) and the SQLite
 store are imported on first attribute access.  Data credit: GeoNames (geonames.org),
-CC BY 4.0; Natural Earth (public domain).
+CC BY 4.0; Natural Earth (public domain); military air bases from airportsdata (MIT,
+Copyright (c) 2020- Mike Borsetti).
 """
 
 from __future__ import annotations

@@ -21,6 +21,11 @@ Sources (all offline):
   "St. Petersburg") that count as the city's own name;
 * ``water_regions.csv``: curated seas, straits, gulfs, rivers, capes and large regions
   (ids ``mm:<slug>``, source ``curated``, kind ``water``/``region``/``site``);
+* ``airbases.csv``: military air bases and airfields from the ``airportsdata`` package (MIT),
+  selected and named by ``gazetteer/make_airbases.py`` -> kind ``site``, feature code ``AIRB``,
+  ids ``icao:<ICAO code>``, source ``airportsdata``, population = a small prior (1000 or 300),
+  under their full name and variants ("Dyess Air Force Base", "Dyess AFB") and, where safe, the
+  bare name ("Dyess") as an alternate name;
 * ``country_centres.csv``: the conventional (GeoNames / CIA Factbook) centre point of each
   country, used instead of the polygon's visual centre (geoparsing gold standards put
   Russia at 60 N 100 E, 500 km from its visual centre).
@@ -64,7 +69,7 @@ from movemap.errors import GazetteerError
 from .normalize import is_indexable_name, name_key
 
 #: Bump when the schema, the ranking inputs or ``name_key`` change: forces a rebuild.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DB_FILENAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -77,6 +82,7 @@ REGION_ALIASES_FILE = "region_aliases.csv"
 CURATED_FILE = "water_regions.csv"
 CENTRES_FILE = "country_centres.csv"
 CITY_ALIASES_FILE = "city_aliases.csv"
+AIRBASES_FILE = "airbases.csv"
 
 
 # --------------------------------------------------------------------------- paths
@@ -118,6 +124,7 @@ def default_sources() -> dict[str, Path]:
         "curated": DATA_DIR / CURATED_FILE,
         "centres": DATA_DIR / CENTRES_FILE,
         "city_aliases": DATA_DIR / CITY_ALIASES_FILE,
+        "airbases": DATA_DIR / AIRBASES_FILE,
     }
 
 
@@ -440,6 +447,7 @@ def build_database(
     city_aliases_source: str | os.PathLike | None = None,
     region_aliases_source: str | os.PathLike | None = None,
     curated_source: str | os.PathLike | None = None,
+    airbases_source: str | os.PathLike | None = None,
     quiet: bool = True,
 ) -> dict:
     """Build the gazetteer database at *dest* atomically and return build statistics.
@@ -447,7 +455,7 @@ def build_database(
     Each ``*_source`` defaults to the shipped file; a test may pass small fixtures.
     ``ne_countries_source`` and ``aliases_source`` may be set to ``""`` to skip them.  The
     other sources (``admin2_source``, ``admin2_centroids_source``, ``centres_source``,
-    ``region_aliases_source``, ``curated_source``) default to the shipped files only when
+    ``region_aliases_source``, ``curated_source``, ``airbases_source``) default to the shipped files only when
     ``cities_source`` is not given.
     The database is written to a temporary file in the destination folder and moved
     into place with ``os.replace``, so readers never see a half-written file.
@@ -467,7 +475,8 @@ def build_database(
         sources["aliases"] = Path(al_path)
     for key, given in (("admin2", admin2_source), ("admin2_centroids", admin2_centroids_source),
                        ("region_aliases", region_aliases_source), ("curated", curated_source),
-                       ("centres", centres_source), ("city_aliases", city_aliases_source)):
+                       ("centres", centres_source), ("city_aliases", city_aliases_source),
+                       ("airbases", airbases_source)):
         # the default (full) build takes the shipped files; a build from other city data
         # (tests, custom gazetteers) only the ones passed explicitly
         path = (defaults.get(key) if cities_source is None else None) if given is None else given
@@ -683,6 +692,19 @@ def _write_database(path: Path, sources: dict[str, Path], version: str, *, quiet
         names.extend(_name_rows(rowid, [r["name"], *[a for a in r["alternates"].split("|") if a]], []))
         curated_rows += 1
 
+    # ---- military air bases (data/airbases.csv, from airportsdata via make_airbases.py)
+    airbase_rows = 0
+    for r in _load_curated(sources.get("airbases")):
+        rowid += 1
+        a1code = r.get("admin1_code") or None
+        places.append((rowid, f"icao:{r['icao']}", None, r["name"], float(r["lat"]), float(r["lon"]), "site",
+                       r["country_code"] or None, a1code, admin1[a1code][0] if a1code in admin1 else None,
+                       int(r["importance"] or 0), "AIRB", "airportsdata",
+                       json.dumps({k: r[k] for k in sorted(r)}, ensure_ascii=False)))
+        names.extend(_name_rows(rowid, [r["name"], *[a for a in r["alternates"].split("|") if a]],
+                                [r["bare_name"]] if r.get("bare_name") else []))
+        airbase_rows += 1
+
     # ---- cities
     it = cities
     if not quiet:
@@ -719,8 +741,10 @@ def _write_database(path: Path, sources: dict[str, Path], version: str, *, quiet
         "regions": str(region_rows),
         "admin2": str(admin2_rows),
         "curated": str(curated_rows),
-        "cities": str(len(places) - country_rows - region_rows - admin2_rows - curated_rows),
-        "credits": "GeoNames (geonames.org), CC BY 4.0; Made with Natural Earth (public domain)",
+        "airbases": str(airbase_rows),
+        "cities": str(len(places) - country_rows - region_rows - admin2_rows - curated_rows - airbase_rows),
+        "credits": "GeoNames (geonames.org), CC BY 4.0; Made with Natural Earth (public domain); "
+                   "airportsdata (Mike Borsetti, MIT)",
     }
     con.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))
     con.commit()
