@@ -23,6 +23,7 @@ from geo.resolve import contains, km
 
 FINE_KINDS = ("city", "site", "water", "other", "region")
 MAX_INFERRED_ORIGINS = 6
+NEAR_TELLING = 600  # characters between two departures told together ("X left Brest, and Y sailed from Plymouth")
 
 
 @dataclass
@@ -188,6 +189,7 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
     lone: dict[str, Place] = {}  # ends of one-ended movements ("withdrew from Kherson", "arrived in Havana")
     current_doc, seen_current, prev_doc = None, current, None
     opened = False  # current holds origins looked ahead for, not stops reached
+    departed, prev_departure = False, (None, -1)  # current holds places just left (origin-only events)
     for k, (ev, pub) in enumerate(rows):
         if current is not seen_current:  # the previous event moved the story: remember whose it was
             current_doc, seen_current = prev_doc, current
@@ -222,6 +224,8 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
             continue
         if ev.origins:
             opened = False
+            if ev.destinations:
+                departed = False
             targets = ev.destinations
             if not fine_dests and coarse_dests and any(
                 any(contains(c, p) for c in coarse_dests) for p in current
@@ -244,7 +248,12 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
                         if c.id not in leaving and not contains(o, c) and not contains(c, o):
                             fold.add(_draft(o, c, ev, **_inferred(base, None, when_end), confidence=0.45))
             else:
-                current = list(ev.origins)  # "departed from Odesa": the story is there now
+                # "departed from Odesa": the story is there now; "X left Brest on Monday, and Y sailed
+                # from Plymouth on Sunday": departures told one after another all lead to the next stop
+                told_at = ev.evidence[0].start if ev.evidence else -1
+                together = departed and ev.document == prev_departure[0] and abs(told_at - prev_departure[1]) <= NEAR_TELLING
+                current = _unique(current + list(ev.origins)) if together else list(ev.origins)
+                departed, prev_departure = True, (ev.document, told_at)
                 _add_lone(lone, ev.origins)
             visited.update(p.id for p in ev.origins + tuple(targets))
         else:
@@ -252,7 +261,15 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
             new = [p for p in fine_dests if p.id not in visited and not any(contains(p, c) for c in current)]
             if not current:
                 _add_lone(lone, new)  # "the task force will arrive in Havana": a stop, even with nothing before it
-            if ev.relation in ("arrive", "station"):
+            if departed and ev.document == prev_departure[0]:
+                # the places the story has just left, one by one, all lead here
+                for p in new:
+                    for o in current[:MAX_INFERRED_ORIGINS]:
+                        if o.id != p.id and not contains(p, o):
+                            fold.add(_draft(o, p, ev, **_inferred(base, last_date, when_end), confidence=0.5))
+                if new:
+                    current = list(new)
+            elif ev.relation in ("arrive", "station"):
                 hub = [c for c in current if c.id in {p.id for p in fine_dests}] or current
                 for p in new:
                     if hub:
@@ -272,6 +289,8 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
                 if new:
                     current = list(new)
             visited.update(p.id for p in fine_dests)
+            if new:
+                departed = False
         last_date = max(d for d in (last_date, ev.end or ev.start) if d) if (last_date or ev.end or ev.start) else None
         if fine_dests:
             final = fine_dests

@@ -333,3 +333,8 @@ def test_each_stop_takes_the_date_told_nearest_to_it(fake_gazetteer):
     text = "The train reached the border on Saturday and is expected at Portgrad on Tuesday."
     (e,) = events_of(text, fake_gazetteer)[0]
     assert (e.start, e.status) == (date(2024, 10, 22), "expected")
+
+
+def test_ships_converging_on_a_place_arrive_there(fake_gazetteer):
+    events, _ = events_of("Five warships have converged on Portgrad for an exercise.", fake_gazetteer)
+    assert [(names(e.destinations), e.relation) for e in events] == [(["Portgrad"], "arrive")]

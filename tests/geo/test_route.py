@@ -167,3 +167,17 @@ def test_background_months_before_a_journey_is_not_linked_from_its_start():
     e2 = ev("a.txt", ["Portgrad"], ["Rivertown"], start=date(2024, 3, 3))
     got = {(o, d) for o, d, _ in legs(build_route([e1, e2], [], DOCS, {}))}
     assert got == {("Portgrad", "Rivertown")}
+
+
+def test_departures_told_together_all_lead_to_the_next_stop():
+    def told(e, at):
+        import dataclasses
+        return dataclasses.replace(e, evidence=(Evidence(e.document, "s", at, at + 50),))
+    e1 = told(ev("a.txt", ["Portgrad", "Baseton"], [], start=date(2024, 10, 14)), 100)
+    e2 = told(ev("a.txt", ["Rivertown"], [], start=date(2024, 10, 15)), 200)
+    e3 = told(ev("a.txt", [], ["Kursk"], relation="arrive", start=date(2024, 10, 17)), 300)
+    got = {(o, d) for o, d, _ in legs(build_route([e1, e2, e3], [], DOCS, {}))}
+    assert got == {("Portgrad", "Kursk"), ("Baseton", "Kursk"), ("Rivertown", "Kursk")}
+    far = told(ev("a.txt", ["Rivertown"], [], start=date(2024, 10, 15)), 5000)
+    got = {(o, d) for o, d, _ in legs(build_route([e1, far, e3], [], DOCS, {}))}
+    assert got == {("Rivertown", "Kursk")}
