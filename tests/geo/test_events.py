@@ -338,3 +338,13 @@ def test_each_stop_takes_the_date_told_nearest_to_it(fake_gazetteer):
 def test_ships_converging_on_a_place_arrive_there(fake_gazetteer):
     events, _ = events_of("Five warships have converged on Portgrad for an exercise.", fake_gazetteer)
     assert [(names(e.destinations), e.relation) for e in events] == [(["Portgrad"], "arrive")]
+
+
+def test_a_besieged_city_is_still_the_place_reached(fake_gazetteer):
+    events, _ = events_of("A convoy of 16 trucks reached the besieged Russian city of Portgrad on Tuesday.", fake_gazetteer)
+    assert [names(e.destinations) for e in events] == [["Portgrad"]]
+
+
+def test_days_spent_in_a_port_are_a_stop(fake_gazetteer):
+    events, _ = events_of("It spent five days in Portgrad from May 1.", fake_gazetteer)
+    assert [names(e.destinations) for e in events] == [["Portgrad"]]
