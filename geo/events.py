@@ -66,7 +66,7 @@ _BRIDGE = {
     "centre", "center", "centres", "centers", "transit", "reception", "temporary", "depot", "depots",
     "terminal", "barracks", "range", "zone", "compound", "hotel", "hotels", "crossing", "checkpoint",
     "besieged", "embattled", "war-torn", "frontline", "front-line", "disputed", "contested", "remote",
-    "tiny", "historic", "industrial", "fishing", "mining", "divided", "devastated",
+    "tiny", "historic", "industrial", "fishing", "mining", "divided", "devastated", "force", "forces",
 }
 _ROLE_PREP = {
     "from": "origin", "out": "origin",

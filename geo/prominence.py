@@ -28,12 +28,20 @@ CITY_SHARE = 0.1
 _QUALIFIER_GAP = re.compile(r",\s*(?:the\s+)?$|\s+\($")
 
 
+_FACILITY_BEFORE = re.compile(r"\b(?:Camp|Base|Garrison|Barracks|Cantonment)\s+$")
+
+
 def prefer_prominent(text: str, mentions: list[Mention], spans: list[Span]) -> list[Mention]:
-    """``mentions`` as resolved from ``spans`` (one each, same order), with namesakes revised."""
+    """``mentions`` as resolved from ``spans`` (one each, same order), with namesakes revised.
+    A base named like a town ("Camp Shamrock") is no mention of that town unless the town lies
+    in a country the article is about ("Camp Ādaži" in a story about Latvia)."""
     named = {m.place.country_code for m in mentions if m.place is not None and m.place.kind == "country"}
     out = []
     for k, (m, sp) in enumerate(zip(mentions, spans)):
         p = m.place
+        if p is not None and _FACILITY_BEFORE.search(text, max(0, m.start - 12), m.start) \
+                and p.country_code not in named and not _others_in(mentions, k, p.country_code):
+            continue
         if p is None or _qualified(text, mentions, k):
             out.append(m)
             continue
@@ -41,6 +49,11 @@ def prefer_prominent(text: str, mentions: list[Mention], spans: list[Span]) -> l
                   or _namesake_by_its_own_name(p, sp, named))
         out.append(replace(m, place=better) if better is not None else m)
     return out
+
+
+def _others_in(mentions: list[Mention], k: int, cc: str | None) -> bool:
+    return any(o.place is not None and o.place.country_code == cc and o.place.kind != "country"
+               for j, o in enumerate(mentions) if j != k and o.surface != mentions[k].surface)
 
 
 def _qualified(text: str, mentions: list[Mention], k: int) -> bool:

@@ -405,7 +405,10 @@ class _Doc:
         low = self.low
         if low is None:
             for m in _TENSE_MARK.finditer(self.text, lo, hi):
-                yield _tense_of(m)
+                if m.group("ed") and _PASSIVE_FUTURE.search(self.text[max(0, m.start() - 24):m.start()].lower()):
+                    yield 1
+                else:
+                    yield _tense_of(m)
             return
         text = self.text
         for m in _TENSE_MARK_LOW.finditer(low, lo, hi):
@@ -416,8 +419,14 @@ class _Doc:
                 yield -1
             else:
                 s, e = m.span()
+                if _PASSIVE_FUTURE.search(low, max(0, s - 24), s):
+                    yield 1  # "will be loaded in October"
+                    continue
                 # (?-i:[a-z]{3,}ed): not when the word has capitals
                 yield -1 if text[s:e] == low[s:e] and low[s:e] not in _NOT_ED else 0
+
+
+_PASSIVE_FUTURE = re.compile(r"\b(?:will|shall|to|is to|are to)\s+(?:then\s+|also\s+|now\s+)?be\s+$")
 
 
 # ----------------------------------------------------------------------- normalisers
@@ -448,7 +457,8 @@ def _resolve_month(doc: _Doc, month: int, start: int, end: int, day: int | None 
                 continue
             gap = (d - dct).days
             penalty = DAY_TENSE_PENALTY
-        key = abs(gap) + (penalty if (t > 0 and gap < 0) or (t < 0 and gap > 0) else 0)
+        against = (t > 0 and gap < 0) or (t < 0 and gap > 0)
+        key = (abs(gap) + (penalty if against else 0), against)  # a tie goes to the tense's side
         if best is None or key < best[0]:
             best = (key, y)
     return best[1] if best else None

@@ -563,10 +563,8 @@ def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found, modifi
     if not modifiers and " " not in key and key in common_words() and before_nonempty(text, run_start, s) \
             and text[s - 1] == " " and text[s - 2:s - 1].isalpha() and text[run_start:s].split()[-1] not in _CONNECTORS:
         return False  # "Bay" of "Subic Bay", "Gap" of "Darién Gap": a word of a longer name
-    if not modifiers and (
-            (key in _FACILITY_HEADS and e < run_end)
-            or (before_nonempty(text, run_start, s) and name_key(text[run_start:s].split()[-1]) in _FACILITY_HEADS)):
-        return False  # "Camp Shamrock", "Camp Bondsteel": a base's own name, not the towns it sounds like
+    if not modifiers and key in _FACILITY_HEADS and e < run_end:
+        return False  # "Camp" of "Camp Shamrock": the base's name opens with it
     # A place inside a longer capitalised name is part of that name ("Kyiv Post", "Vladimir Putin"),
     # unless the rest of the run is a title or institution it qualifies ("U.S. President").
     if before_nonempty(text, run_start, s) and text[s - 1] != "-" and not (modifiers and SOFT_RUNS):

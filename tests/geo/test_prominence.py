@@ -70,3 +70,11 @@ def test_a_small_town_named_like_its_country_is_not_the_country():
     country = P("mz", "Mozambique", "MZ", 29_000_000, "country", "PCLI")
     town = P("mz-t", "Mozambique", "MZ", 56_000)
     assert run("They withdrew to northern Mozambique.", [("Mozambique", country, [country, town])]) == ["mz"]
+
+
+def test_a_base_named_like_a_far_town_is_no_mention_of_it(real_gazetteer):
+    from geo.pipeline import geoparse
+    text = "They flew to Beirut and reached Camp Shamrock, near the village of Tebnine, on Thursday."
+    assert [m.surface for m in geoparse("d", text, real_gazetteer)] == ["Beirut", "Tebnine"]
+    text = "The Canadians will move from Riga in Latvia by road to Camp Adazi."
+    assert "Adazi" in [m.surface for m in geoparse("d", text, real_gazetteer)]

@@ -275,3 +275,9 @@ def test_the_night_of_a_date_is_that_date():
     text = "They arrived on Sunday. The boat left on the night of 12 October."
     assert [(t.text, t.value) for t in find_timexes(text, date(2023, 10, 24))][-1] == ("12 October", "2023-10-12")
     assert "the night" not in [t.text for t in find_timexes(text, date(2023, 10, 24))]
+
+
+def test_a_passive_future_looks_ahead():
+    from geo.dates import find_timexes
+    (t,) = find_timexes("The tanks will be loaded onto a ship in October.", date(2025, 3, 12))
+    assert t.value == "2025-10"

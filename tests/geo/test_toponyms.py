@@ -123,9 +123,6 @@ def test_a_common_word_inside_a_longer_name_is_not_a_place_of_its_own(real_gazet
     assert "San" in surfaces
 
 
-def test_a_camp_s_own_name_is_not_a_town(real_gazetteer):
-    text = "They reached Camp Shamrock, near the village of Tebnine, on Thursday."
-    assert [s.surface for s in recognise(text, real_gazetteer)] == ["Tebnine"]
 
 
 def test_number_words_and_the_red_cross_are_not_places(real_gazetteer):
