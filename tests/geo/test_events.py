@@ -348,3 +348,13 @@ def test_a_besieged_city_is_still_the_place_reached(fake_gazetteer):
 def test_days_spent_in_a_port_are_a_stop(fake_gazetteer):
     events, _ = events_of("It spent five days in Portgrad from May 1.", fake_gazetteer)
     assert [names(e.destinations) for e in events] == [["Portgrad"]]
+
+
+@pytest.mark.parametrize("text", [
+    "The train was seen rolling slowly through Portgrad on the Volga.",
+    "The fishing boat limped into the port of Portgrad on Wednesday.",
+    "The next sighting came overnight at Portgrad.",
+])
+def test_rolling_limping_and_sightings(fake_gazetteer, text):
+    events, _ = events_of(text, fake_gazetteer)
+    assert [names(e.destinations) for e in events] == [["Portgrad"]]
