@@ -65,24 +65,37 @@ def run_chunk(chunk: list[tuple[int, object]]) -> tuple[str, list[tuple[int, Res
     return gz.version, [(seq, analyse_item(item, gz)) for seq, item in chunk]
 
 
-try:  # a Dask worker plugin, when distributed is installed
-    from distributed.diagnostics.plugin import WorkerPlugin as _WorkerPlugin
-except ImportError:  # pragma: no cover - dask is optional
-    _WorkerPlugin = object
+def _plugin_class():
+    """``GazetteerPlugin``, made on first use: importing ``distributed`` costs about a second of
+    CPU, which neither a local worker process (it imports this module for ``run_chunk``) nor a
+    one-process build should pay."""
+    try:  # a Dask worker plugin, when distributed is installed
+        from distributed.diagnostics.plugin import WorkerPlugin as base
+    except ImportError:  # pragma: no cover - dask is optional
+        base = object
+
+    class GazetteerPlugin(base):
+        """Opens the gazetteer once in each Dask worker process as it starts (or joins later)."""
+
+        name = "movemap-gazetteer"
+
+        def __init__(self, factory: Callable | None = None):
+            self.factory = factory
+
+        def setup(self, worker=None):
+            global _worker_factory
+            _worker_factory = self.factory
+            _gazetteer()
+
+    GazetteerPlugin.__qualname__ = "GazetteerPlugin"  # pickled by name: geo.parallel.GazetteerPlugin
+    return GazetteerPlugin
 
 
-class GazetteerPlugin(_WorkerPlugin):
-    """Opens the gazetteer once in each Dask worker process as it starts (or joins later)."""
-
-    name = "movemap-gazetteer"
-
-    def __init__(self, factory: Callable | None = None):
-        self.factory = factory
-
-    def setup(self, worker=None):
-        global _worker_factory
-        _worker_factory = self.factory
-        _gazetteer()
+def __getattr__(name: str):
+    if name == "GazetteerPlugin":
+        cls = globals()["GazetteerPlugin"] = _plugin_class()  # later look-ups find it directly
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ---------------------------------------------------------------- parent side
@@ -200,7 +213,9 @@ def map_dask(items: Iterable, client, factory: Callable | None = None, expected_
 
     from geo.read import Source
 
-    client.register_plugin(GazetteerPlugin(factory), name=GazetteerPlugin.name)
+    import geo.parallel as here
+
+    client.register_plugin(here.GazetteerPlugin(factory), name=here.GazetteerPlugin.name)
     threads = sum(client.nthreads().values()) or 1
     window = 2 * threads + 1
 
