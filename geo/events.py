@@ -27,6 +27,58 @@ _STATION = r"refuel(?:l?ed|l?ing|s)? (?=in|at)|sp(?:ent|ends?|ending) (?:[\w-]+ 
 _TRIGGER_PATTERN = rf"\b(?:(?P<head>{_HEAD})|(?P<arrive>{_ARRIVE})|(?P<station>{_STATION})|(?P<move>{_MOVE}))\b"
 _TRIGGER = re.compile(_TRIGGER_PATTERN, re.I)
 _TRIGGER_LOWER = re.compile(_TRIGGER_PATTERN)  # on lower-cased text: the same matches, ~4x faster
+_BOUND = r"|[\w-]+-bound"  # the one alternative that does not open with a letter (nor a group of them)
+
+
+def _split_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of ``pattern``."""
+    out, depth, cur, i = [], 0, "", 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            cur, i = cur + pattern[i:i + 2], i + 2
+            continue
+        if c == "[":
+            j = pattern.index("]", i + 1)
+            cur, i = cur + pattern[i:j + 1], j + 1
+            continue
+        depth += (c == "(") - (c == ")")
+        if c == "|" and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += c
+        i += 1
+    return out + [cur]
+
+
+def _first_letters(pattern: str) -> set[str]:
+    """The characters a match of ``pattern`` can open with: each alternative must open with a
+    lower-case letter, or with a non-optional group of such alternatives (else ValueError)."""
+    out: set[str] = set()
+    for alt in _split_alternatives(pattern):
+        if alt.startswith("(?:"):
+            depth, j = 0, 0
+            for j, c in enumerate(alt):
+                depth += (c == "(") - (c == ")")
+                if depth == 0:
+                    break
+            if alt[j + 1:j + 2] in ("?", "*", "{") or "\\" in alt[:j]:
+                raise ValueError(alt)
+            out |= _first_letters(alt[3:j])
+        elif alt[:1].isalpha() and alt[:1].islower() and alt[1:2] not in ("?", "*", "{"):
+            out.add(alt[0])
+        else:
+            raise ValueError(alt)
+    return out
+
+
+# The same search on lower-cased text without "-bound": every match opens with one of a few
+# letters, so a look-ahead for them turns down at once the word boundaries where no verb can
+# start, instead of trying each of the ~100 alternatives there (about twice as fast; used
+# only when the text holds no "-bound", so the matches are the same).
+_LETTERS = "".join(sorted(_first_letters("|".join((_HEAD.replace(_BOUND, ""), _ARRIVE, _STATION, _MOVE)))))
+_TRIGGER_LETTERS = re.compile(rf"\b(?=[{_LETTERS}])" + _TRIGGER_PATTERN[2:].replace(_BOUND, "", 1))
 
 
 def _find_triggers(text: str):
@@ -36,7 +88,7 @@ def _find_triggers(text: str):
     IGNORECASE matches ("İ", "ı", "ſ")."""
     low = text.lower()
     if lowered_matches_alike(text, low):
-        return _TRIGGER_LOWER.finditer(low)
+        return (_TRIGGER_LOWER if "-bound" in low else _TRIGGER_LETTERS).finditer(low)
     return _TRIGGER.finditer(text)
 
 # "Frontex, which is based in Warsaw": a relative clause describing an organisation, not a presence.
@@ -340,8 +392,12 @@ def extract_events(
     for si, sent in enumerate(sentences):
         lo, hi = bisect_left(starts, sent.start), bisect_left(starts, sent.end)
         in_sent = [(i, mentions[i]) for i in range(lo, hi) if mentions[i].place]
-        if not in_sent and not events:
-            continue  # no place and nothing before it to complete
+        if not in_sent:
+            # No place: the sentence can only complete the movement claimed just before it
+            # (the pronoun case below), so nothing else need be looked for in it.
+            prev = events[-1] if events else None
+            if not (prev and si - last_event_sentence <= 2 and prev.relation == "move" and not prev.start):
+                continue
         triggers = [t for t in _find_triggers(sent.text)
                     if not (t.group("station") and _DESCRIBING.search(sent.text[max(0, t.start() - 30):t.start()]))]
         if not triggers and len(in_sent) < 2:

@@ -222,6 +222,28 @@ def test_trigger_search_on_lowered_text_matches_case_insensitive_search(sentence
     assert spans(_find_triggers(sentence)) == spans(_TRIGGER.finditer(sentence))
 
 
+def test_trigger_search_with_the_first_letter_look_ahead_matches_the_plain_search():
+    """``_TRIGGER_LETTERS`` (the fast search, for lower-cased text without "-bound") finds what
+    the plain pattern finds: every verb of every form the pattern lists, in running text."""
+    import re
+
+    from geo import events
+
+    assert set(events._LETTERS) <= set("abcdefghijklmnopqrstuvwxyz")
+    # every literal word of the pattern, as the start of a sentence, after a space and glued to text
+    words = sorted(set(re.findall(r"[a-z]{2,}", events._TRIGGER_PATTERN)) - {"bound"})
+    texts = [" ".join(words), ", ".join(w + " to from in at" for w in words), "x" + "-x".join(words), "-".join(words),
+             "the 3 troops (sent) to kursk; 12-sailed, off-shore, withdrawn. flights from riga, re-routed 4x"]
+    found = 0
+    for text in texts:
+        assert "-bound" not in text
+        plain = [(m.start(), m.end(), m.lastgroup) for m in events._TRIGGER_LOWER.finditer(text)]
+        fast = [(m.start(), m.end(), m.lastgroup) for m in events._TRIGGER_LETTERS.finditer(text)]
+        assert fast == plain
+        found += len(plain)
+    assert found > 100
+
+
 def test_an_organisations_seat_is_not_a_presence(fake_gazetteer):
     events, used = events_of("The report, published by a think tank based in Brussels, runs to 80 pages.", fake_gazetteer)
     assert events == [] and used == []
