@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left
 from dataclasses import replace
 from datetime import date
+from typing import Callable
 
 from gazetteer.place import Place
 from geo.model import Document, Event, Evidence, Mention, Sentence, Timex
@@ -373,13 +374,15 @@ def _sequence_groups(text: str, dests: list[tuple[int, Mention]], waypoints=froz
 
 
 def extract_events(
-    doc: Document, sentences: list[Sentence], mentions: list[Mention], timexes: list[Timex],
-    country_place=None,
+    doc: Document, sentences: list[Sentence], mentions: list[Mention],
+    timexes: list[Timex] | Callable[[], list[Timex]], country_place=None,
 ) -> tuple[list[Event], set[int]]:
     """Events of one document, and the indexes (into ``mentions``) of the places they use.
 
-    ``country_place(cc)`` (optional) turns an actor's nationality into a country place, used
-    as the origin of last resort ("Russian troops arrived in Belarus")."""
+    ``timexes`` are the document's date expressions, or a function that finds them: it is
+    called only if some sentence may hold a claim (most articles hold none, and the dates of
+    the others are never read). ``country_place(cc)`` (optional) turns an actor's nationality
+    into a country place, used as the origin of last resort ("Russian troops arrived in Belarus")."""
     text = doc.text
     events: list[Event] = []
     used: set[int] = set()
@@ -387,8 +390,15 @@ def extract_events(
     starts = [m.start for m in mentions]
     if starts != sorted(starts):
         raise ValueError("mentions must come in text order")
-    timexes = sorted(timexes, key=lambda t: t.start)
-    tstarts = [t.start for t in timexes]
+    dated: list = []  # the timexes in text order and their starts, once a sentence asks
+
+    def sentence_timexes(sent: Sentence) -> list[Timex]:
+        if not dated:
+            found = sorted(timexes() if callable(timexes) else timexes, key=lambda t: t.start)
+            dated.extend((found, [t.start for t in found]))
+        found, tstarts = dated
+        return found[bisect_left(tstarts, sent.start):bisect_left(tstarts, sent.end)]
+
     for si, sent in enumerate(sentences):
         lo, hi = bisect_left(starts, sent.start), bisect_left(starts, sent.end)
         in_sent = [(i, mentions[i]) for i in range(lo, hi) if mentions[i].place]
@@ -404,11 +414,10 @@ def extract_events(
             continue
         if zone_at(text, sent.start):
             continue
-        stimex = timexes[bisect_left(tstarts, sent.start):bisect_left(tstarts, sent.end)]
         highway = _highway(text, in_sent) if len(in_sent) >= 2 else None
         if highway:
             (ia, a), (ib, b), word = highway
-            start, end, prec = _dates(stimex, doc.published, text)
+            start, end, prec = _dates(sentence_timexes(sent), doc.published, text)
             events.append(Event(doc.id, (a.place,), (b.place,), "transit", "reported", start, end, prec,
                                 "rail" if "rail" in word.lower() else "road", _actor(sent.text), _count(sent.text),
                                 (Evidence(doc.id, sent.text, sent.start, sent.end),)))
@@ -417,6 +426,7 @@ def extract_events(
             continue
         if not triggers or _HABITUAL.search(sent.text, 0, triggers[-1].start()):
             continue  # "convoys normally take three weeks to reach Juba": how things go, not a claim
+        stimex = sentence_timexes(sent)
         roles = _roles(text, sent, in_sent, triggers)
         _home_bases(text, sent, in_sent, roles, any(t.group("move") for t in triggers))
         origins = [(i, m) for i, m in in_sent if roles.get(i) == "origin"]

@@ -69,8 +69,9 @@ def analyse_document(doc: Document, gazetteer: GazetteerPort) -> DocumentAnalysi
     try:
         mentions = geoparse(doc.id, doc.text, gazetteer)
         sentences = split_sentences(doc.text)
-        timexes = find_timexes(doc.text, doc.published)
-        events, used = extract_events(doc, sentences, mentions, timexes, gazetteer.country_place)
+        # the dates are looked for only in a document that may hold a movement claim
+        events, used = extract_events(doc, sentences, mentions, lambda: find_timexes(doc.text, doc.published),
+                                      gazetteer.country_place)
     except MovemapError as exc:
         return DocumentAnalysis(doc.meta(), _status(doc, "error", str(exc)))
     except (KeyboardInterrupt, SystemExit, MemoryError):

@@ -446,11 +446,36 @@ _URL_HINT = re.compile(r"https?://|www\.|@|\.(?:com|org|net|htm)")
 _LOWER_WORD = re.compile(r"(?<![\w/.-])[a-z][a-z]+(?![\w/-])")
 
 
-def _lowercase_vocabulary(text: str) -> frozenset[str]:
-    """Words the text writes in lowercase in running prose (URLs and e-mail addresses excluded)."""
-    if _URL_HINT.search(text):
-        text = _URLISH.sub(" ", text)
-    return frozenset(_LOWER_WORD.findall(text))
+class _LowercaseVocabulary:
+    """Words the text writes in lowercase in running prose (URLs and e-mail addresses excluded),
+    as a container: ``key in vocabulary`` is ``key in set(_LOWER_WORD.findall(text))``, worked
+    out for the few keys asked about instead of listing every word of the text. A match of
+    ``_LOWER_WORD`` is a whole run of a-z letters with neither a word character, "/", "." nor
+    "-" before it and neither a word character, "/" nor "-" after it, so the key is such a word
+    when it occurs with the same look-arounds."""
+
+    __slots__ = ("text", "cleaned", "memo")
+
+    def __init__(self, text: str):
+        self.text, self.cleaned, self.memo = text, None, {}
+
+    def __contains__(self, key: str) -> bool:
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = self.memo[key] = self._find(key)
+        return hit
+
+    def _find(self, key: str) -> bool:
+        if len(key) < 2 or not (key.isascii() and key.isalpha() and key.islower()) or key not in self.text:
+            return False
+        if self.cleaned is None:
+            self.cleaned = _URLISH.sub(" ", self.text) if _URL_HINT.search(self.text) else self.text
+        return re.search(rf"(?<![\w/.-]){key}(?![\w/-])", self.cleaned) is not None
+
+
+def _lowercase_vocabulary(text: str) -> _LowercaseVocabulary:
+    """Words the text writes in lowercase in running prose (see ``_LowercaseVocabulary``)."""
+    return _LowercaseVocabulary(text)
 
 
 # Word endings of nationality adjectives; "-i" ("Iraqi") only through the demonym list, as many

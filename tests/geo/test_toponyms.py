@@ -128,3 +128,23 @@ def test_a_common_word_inside_a_longer_name_is_not_a_place_of_its_own(real_gazet
 def test_number_words_and_the_red_cross_are_not_places(real_gazetteer):
     text = "Four days later Red Cross volunteers reached Tenerife."
     assert [s.surface for s in recognise(text, real_gazetteer)] == ["Tenerife"]
+
+
+def test_lowercase_vocabulary_is_the_set_of_lowercase_prose_words():
+    """The vocabulary answers ``key in`` as the set of every ``_LOWER_WORD`` match would."""
+    import re
+
+    from geo.toponyms import _LOWER_WORD, _URL_HINT, _URLISH, _lowercase_vocabulary
+
+    texts = [
+        "The close of trade in Kursk. Just a close call; re-close, x/close, close-up, .close and close/ closes",
+        "See www.close.com/kursk or mail close@kursk.ru, then close it: café close éclose closé Close",
+        "ab a b-ab ab_ ab1 1ab (ab) 'ab' “ab” ab. ab, ab\nab",
+    ]
+    for text in texts:
+        clean = _URLISH.sub(" ", text) if _URL_HINT.search(text) else text
+        words = frozenset(_LOWER_WORD.findall(clean))
+        vocabulary = _lowercase_vocabulary(text)
+        keys = set(re.findall(r"\w+", text.lower())) | {"", "a", "clos", "kursk", "café", "x y"}
+        for key in sorted(keys):
+            assert (key in vocabulary) == (key in words), (text, key)
