@@ -53,18 +53,35 @@ def _split_alternatives(pattern: str) -> list[str]:
     return out + [cur]
 
 
+def _group_end(alt: str) -> int:
+    """The index of the parenthesis that closes the group ``alt`` opens with."""
+    depth, i = 0, 0
+    while i < len(alt):
+        c = alt[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = alt.index("]", i + 1) + 1
+            continue
+        depth += (c == "(") - (c == ")")
+        if depth == 0:
+            return i
+        i += 1
+    raise ValueError(alt)
+
+
 def _first_letters(pattern: str) -> set[str]:
-    """The characters a match of ``pattern`` can open with: each alternative must open with a
-    lower-case letter, or with a non-optional group of such alternatives (else ValueError)."""
+    """The characters a match of ``pattern`` can open with: each alternative must open, after
+    any look-around assertions (which match no character), with a lower-case letter or with a
+    non-optional group of such alternatives (else ValueError)."""
     out: set[str] = set()
     for alt in _split_alternatives(pattern):
+        while alt.startswith(("(?<!", "(?<=", "(?=", "(?!")):
+            alt = alt[_group_end(alt) + 1:]
         if alt.startswith("(?:"):
-            depth, j = 0, 0
-            for j, c in enumerate(alt):
-                depth += (c == "(") - (c == ")")
-                if depth == 0:
-                    break
-            if alt[j + 1:j + 2] in ("?", "*", "{") or "\\" in alt[:j]:
+            j = _group_end(alt)
+            if alt[j + 1:j + 2] in ("?", "*", "{", "+"):
                 raise ValueError(alt)
             out |= _first_letters(alt[3:j])
         elif alt[:1].isalpha() and alt[:1].islower() and alt[1:2] not in ("?", "*", "{"):
@@ -74,12 +91,22 @@ def _first_letters(pattern: str) -> set[str]:
     return out
 
 
-# The same search on lower-cased text without "-bound": every match opens with one of a few
-# letters, so a look-ahead for them turns down at once the word boundaries where no verb can
-# start, instead of trying each of the ~100 alternatives there (about twice as fast; used
-# only when the text holds no "-bound", so the matches are the same).
-_LETTERS = "".join(sorted(_first_letters("|".join((_HEAD.replace(_BOUND, ""), _ARRIVE, _STATION, _MOVE)))))
-_TRIGGER_LETTERS = re.compile(rf"\b(?=[{_LETTERS}])" + _TRIGGER_PATTERN[2:].replace(_BOUND, "", 1))
+def _letters_search() -> re.Pattern:
+    """The same search on lower-cased text without "-bound": every match opens with one of a
+    few letters, so a look-ahead for them turns down at once the word boundaries where no verb
+    can start, instead of trying each of the ~100 alternatives there (about twice as fast; used
+    only when the text holds no "-bound", so the matches are the same). The plain search if the
+    pattern's alternatives cannot be read that way."""
+    try:
+        if not (_TRIGGER_PATTERN.startswith("\\b(?:") and _BOUND in _HEAD):
+            raise ValueError(_TRIGGER_PATTERN[:20])
+        letters = "".join(sorted(_first_letters("|".join((_HEAD.replace(_BOUND, ""), _ARRIVE, _STATION, _MOVE)))))
+    except ValueError:
+        return _TRIGGER_LOWER
+    return re.compile(rf"\b(?=[{letters}])" + _TRIGGER_PATTERN[2:].replace(_BOUND, "", 1))
+
+
+_TRIGGER_LETTERS = _letters_search()
 
 
 def _find_triggers(text: str):
