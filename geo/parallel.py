@@ -19,16 +19,20 @@ import signal
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from geo.model import DocumentStatus, Route
-from geo.pipeline import DocumentAnalysis, RouteMerger, analyse_item
 from movemap.errors import GazetteerError, MovemapError
+
+if TYPE_CHECKING:
+    from geo.pipeline import DocumentAnalysis
 
 CHUNK_DOCS = 16  # documents per task: a few hundred ms of work, so task overhead is noise
 CHUNK_CHARS = 1 << 20  # ... or about a megabyte of text, whichever comes first
 
-Result = DocumentAnalysis | DocumentStatus
+Result = "DocumentAnalysis | DocumentStatus"
+# geo.pipeline (and what it imports) is imported where it is used, so that ``start_local`` can
+# start the worker processes before this process spends its own start-up importing it.
 
 
 def default_factory():
@@ -56,11 +60,15 @@ def _init_local_worker(factory: Callable | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker_factory
     _worker_factory = factory
+    import geo.pipeline  # noqa: F401 - the analysis code, imported now rather than in the first task
+
     _gazetteer()
 
 
 def run_chunk(chunk: list[tuple[int, object]]) -> tuple[str, list[tuple[int, Result]]]:
     """Analyse one chunk of (input position, item) in this worker; the gazetteer is the worker's."""
+    from geo.pipeline import analyse_item
+
     gz = _gazetteer()
     return gz.version, [(seq, analyse_item(item, gz)) for seq, item in chunk]
 
@@ -121,17 +129,31 @@ def _check_version(version: str, expected: str | None, where: str) -> None:
 
 
 def map_inline(items: Iterable, gazetteer) -> Iterator[tuple[int, Result]]:
+    from geo.pipeline import analyse_item
+
     for seq, item in enumerate(items):
         yield seq, analyse_item(item, gazetteer)
 
 
-def map_local(items: Iterable, jobs: int, factory: Callable | None = None, expected_version: str | None = None,
-              chunk_size: int = CHUNK_DOCS) -> Iterator[tuple[int, Result]]:
-    """The map step in ``jobs`` local processes (spawned: nothing of this process is shared)."""
+def start_local(jobs: int, factory: Callable | None = None) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` local worker processes (spawned: nothing of this process is shared),
+    started now. Each takes about a second to import movemap and open its gazetteer; a caller
+    that starts them first (``movemap build --jobs N``) lets that overlap its own start-up."""
     import multiprocessing
 
     ex = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_init_local_worker, initargs=(factory,))
+    for _ in range(jobs):
+        ex.submit(os.getpid)  # each task that finds no idle worker starts one, up to ``jobs``
+    return ex
+
+
+def map_local(items: Iterable, jobs: int, factory: Callable | None = None, expected_version: str | None = None,
+              chunk_size: int = CHUNK_DOCS, executor: ProcessPoolExecutor | None = None
+              ) -> Iterator[tuple[int, Result]]:
+    """The map step in ``jobs`` local processes, or in those of ``executor`` (from
+    ``start_local``; shut down at the end like a pool made here)."""
+    ex = executor if executor is not None else start_local(jobs, factory)
     window = 2 * jobs + 1
     clean = False
     try:
@@ -158,11 +180,11 @@ def map_local(items: Iterable, jobs: int, factory: Callable | None = None, expec
         clean = True
     finally:
         if not clean:
-            _stop(ex)
+            stop_local(ex)
         ex.shutdown(wait=True, cancel_futures=True)
 
 
-def _stop(ex: ProcessPoolExecutor) -> None:
+def stop_local(ex: ProcessPoolExecutor) -> None:
     """Stop the worker processes now (on Ctrl-C or an error), not after their current chunk."""
     procs = list((getattr(ex, "_processes", None) or {}).values())
     ex.shutdown(wait=False, cancel_futures=True)
@@ -255,13 +277,14 @@ def map_dask(items: Iterable, client, factory: Callable | None = None, expected_
 
 
 def map_results(items: Iterable, gazetteer, *, jobs: int = 1, client=None,
-                factory: Callable | None = None) -> Iterator[tuple[int, Result]]:
+                factory: Callable | None = None, executor: ProcessPoolExecutor | None = None
+                ) -> Iterator[tuple[int, Result]]:
     """(input position, compact analysis or error status) for every item, in completion order."""
     expected = gazetteer.version if gazetteer is not None else None
     if client is not None:
         return map_dask(items, client, factory, expected)
-    if jobs > 1:
-        return map_local(items, jobs, factory, expected)
+    if jobs > 1 or executor is not None:
+        return map_local(items, jobs, factory, expected, executor=executor)
     if gazetteer is None:
         gazetteer = (factory or default_factory)()
     return map_inline(items, gazetteer)
@@ -270,15 +293,20 @@ def map_results(items: Iterable, gazetteer, *, jobs: int = 1, client=None,
 def build_parallel(items: Iterable, gazetteer, title: str | None = None, *, jobs: int = 1, client=None,
                    factory: Callable | None = None,
                    on_result: Callable[[Result], None] | None = None,
-                   on_mapped: Callable[[], None] | None = None) -> Route:
+                   on_mapped: Callable[[], None] | None = None,
+                   executor: ProcessPoolExecutor | None = None) -> Route:
     """``geo.pipeline.build`` with the map step in ``jobs`` processes or on a Dask ``client``.
 
     ``gazetteer`` is this process's (its version goes in the outputs and every worker's must
     match); ``factory`` opens a worker's (default ``gazetteer.default_gazetteer``; it must be
-    picklable, e.g. a module-level function).
+    picklable, e.g. a module-level function); ``executor``, local worker processes already
+    started (``start_local``), is used instead of starting ``jobs`` of them.
     """
+    from geo.pipeline import RouteMerger
+
     merger = RouteMerger(title, gazetteer.version)
-    with closing(map_results(items, gazetteer, jobs=jobs, client=client, factory=factory)) as results:
+    with closing(map_results(items, gazetteer, jobs=jobs, client=client, factory=factory,
+                             executor=executor)) as results:
         for seq, result in results:
             merger.add(result, seq)
             if on_result:
@@ -288,4 +316,5 @@ def build_parallel(items: Iterable, gazetteer, title: str | None = None, *, jobs
     return merger.route()
 
 
-__all__ = ["GazetteerPlugin", "build_parallel", "dask_client", "map_dask", "map_local", "map_results", "run_chunk"]
+__all__ = ["GazetteerPlugin", "build_parallel", "dask_client", "map_dask", "map_local", "map_results", "run_chunk",
+           "start_local", "stop_local"]

@@ -57,6 +57,32 @@ def build(inputs, out_dir, published, catalog, formats, title, jobs, dask_addres
     if jobs == 0:
         jobs = os.cpu_count() or 1
 
+    from gazetteer.build import ensure_database
+    from geo.parallel import start_local, stop_local
+
+    try:
+        ensure_database(quiet=quiet)
+    except InputError as exc:
+        raise click.UsageError(str(exc)) from None
+    except MovemapError as exc:
+        raise click.ClickException(str(exc)) from None
+    # Local workers start first: their start-up (imports, gazetteer) overlaps this process's.
+    pool = start_local(jobs) if jobs > 1 and not dask_address else None
+    done = False
+    try:
+        _build(inputs, out_dir, pub, catalog, fmts, title, jobs, dask_address, quiet, pool)
+        done = True
+    except KeyboardInterrupt:  # before the map step (while this process was still starting)
+        click.echo("movemap: interrupted; no outputs written", err=True)
+        sys.exit(130)
+    finally:
+        if pool is not None:  # the map step shut it down, unless the run stopped before or in it
+            if not done:
+                stop_local(pool)
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _build(inputs, out_dir, pub, catalog, fmts, title, jobs, dask_address, quiet, pool) -> None:
     from gazetteer import default_gazetteer
     from geo.parallel import build_parallel, dask_client
     from geo.pipeline import unresolved_relative_dates
@@ -65,9 +91,6 @@ def build(inputs, out_dir, published, catalog, formats, title, jobs, dask_addres
     from movemap.progress import progress
 
     try:
-        from gazetteer.build import ensure_database
-
-        ensure_database(quiet=quiet)
         gz = default_gazetteer()
         gz.version  # noqa: B018 - open it now: a broken gazetteer is reported before any work
         sources = iter_sources(inputs, Path(catalog) if catalog else None, pub)
@@ -86,7 +109,7 @@ def build(inputs, out_dir, published, catalog, formats, title, jobs, dask_addres
             with progress(None, "articles", quiet) as bar:
                 if not quiet and "-" not in inputs:
                     _count_in_background(bar, inputs, count_sources)
-                route = build_parallel(sources, gz, title=title, jobs=jobs, client=client,
+                route = build_parallel(sources, gz, title=title, jobs=jobs, client=client, executor=pool,
                                        on_result=lambda _r: bar.update(1),
                                        on_mapped=lambda: bar.set_postfix_str("merging events into legs"))
     except KeyboardInterrupt:
