@@ -453,7 +453,6 @@ def extract_events(
             continue
         if not triggers or _HABITUAL.search(sent.text, 0, triggers[-1].start()):
             continue  # "convoys normally take three weeks to reach Juba": how things go, not a claim
-        stimex = sentence_timexes(sent)
         roles = _roles(text, sent, in_sent, triggers)
         _home_bases(text, sent, in_sent, roles, any(t.group("move") for t in triggers))
         origins = [(i, m) for i, m in in_sent if roles.get(i) == "origin"]
@@ -486,9 +485,15 @@ def extract_events(
                 waypoints = ways
         relation = _relation(triggers, bool(origins), any(roles.get(i) == "presence" for i, _ in dests[:1] or dests))
         rel = _RELATIVE.search(sent.text, triggers[0].end())
-        if rel:  # "left camps in Bangladesh, where 700,000 had fled in August 2017": not this claim's date
-            stimex = [t for t in stimex if t.start < sent.start + rel.start()]
-        start, end, prec = _dates(stimex, doc.published, text)
+
+        def claim_dates(sent=sent, rel=rel):
+            """The sentence's date expressions and the dates they give the claim: looked up
+            only for a sentence that makes or completes a claim."""
+            stimex = sentence_timexes(sent)
+            if rel:  # "left camps in Bangladesh, where 700,000 had fled in August 2017": not this claim's date
+                stimex = [t for t in stimex if t.start < sent.start + rel.start()]
+            return stimex, _dates(stimex, doc.published, text)
+
         status = "expected" if _EXPECTED.search(sent.text[: triggers[-1].end() + 1]) else "reported"
         evidence = (Evidence(doc.id, sent.text, sent.start, sent.end),)
         if not origins and not dests:
@@ -496,14 +501,17 @@ def extract_events(
             # places whose pronoun subject continues the movement claimed just before it.
             prev = events[-1] if events else None
             if (prev and si - last_event_sentence <= 2 and prev.relation == "move" and not prev.start
-                    and _ANAPHOR.search(sent.text[: triggers[0].start()]) and (start or end)):
-                events[-1] = replace(
-                    prev, start=start, end=end, time_precision=prec,
-                    mode=prev.mode if prev.mode != "unknown" else _mode(sent.text),
-                    count=prev.count or _count(sent.text), evidence=prev.evidence + evidence,
-                )
-                last_event_sentence = si
+                    and _ANAPHOR.search(sent.text[: triggers[0].start()])):
+                _, (start, end, prec) = claim_dates()
+                if start or end:
+                    events[-1] = replace(
+                        prev, start=start, end=end, time_precision=prec,
+                        mode=prev.mode if prev.mode != "unknown" else _mode(sent.text),
+                        count=prev.count or _count(sent.text), evidence=prev.evidence + evidence,
+                    )
+                    last_event_sentence = si
             continue
+        stimex, (start, end, prec) = claim_dates()
         origins = _drop_containers(origins, dests)
         dests = _drop_containers(dests, origins)
         neighbour = sentences[si + 1].text if si + 1 < len(sentences) else ""
