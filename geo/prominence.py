@@ -36,6 +36,7 @@ def prefer_prominent(text: str, mentions: list[Mention], spans: list[Span]) -> l
     A base named like a town ("Camp Shamrock") is no mention of that town unless the town lies
     in a country the article is about ("Camp Ādaži" in a story about Latvia)."""
     named = {m.place.country_code for m in mentions if m.place is not None and m.place.kind == "country"}
+    nearby = _namesakes_by_their_neighbours(text, mentions, spans)
     out = []
     for k, (m, sp) in enumerate(zip(mentions, spans)):
         p = m.place
@@ -45,10 +46,43 @@ def prefer_prominent(text: str, mentions: list[Mention], spans: list[Span]) -> l
         if p is None or _qualified(text, mentions, k):
             out.append(m)
             continue
-        better = (_city_of_province(p, sp) or _prominent_namesake(p, sp, named) or _capital_of_the_same_name(p, sp)
-                  or _namesake_by_its_own_name(p, sp, named))
+        better = (nearby.get(sp.key) or _city_of_province(p, sp) or _prominent_namesake(p, sp, named)
+                  or _capital_of_the_same_name(p, sp) or _namesake_by_its_own_name(p, sp, named))
         out.append(replace(m, place=better) if better is not None else m)
     return out
+
+
+NEIGHBOUR_KM = 150  # a namesake this close to a town told in the same sentence is the one meant
+FAR_KM = 1000  # ... when the chosen one is this far from every such town
+_NEIGHBOUR_CHARS = 200
+
+
+def _namesakes_by_their_neighbours(text: str, mentions: list[Mention], spans: list[Span]) -> dict[str, Place]:
+    """ "buses from Beirut to Tripoli": of two Tripolis, the one near the town told with it (in
+    Lebanon, not Libya), when the chosen one is far from every town told in its sentences. Decided
+    per name, so every mention of it moves together."""
+    from geo.resolve import km
+
+    out: dict[str, Place] = {}
+    for k, (m, sp) in enumerate(zip(mentions, spans)):
+        p = m.place
+        if p is None or p.kind not in ("city", "site") or sp.key in out or len(sp.candidates) < 2:
+            continue
+        towns = [o.place for o in mentions
+                 if o is not m and o.place is not None and o.place.kind in ("city", "site") and o.surface != m.surface
+                 and abs(o.start - m.start) <= _NEIGHBOUR_CHARS and not _sentence_between(text, o.start, m.start)]
+        if not towns or any(km(p, t) <= FAR_KM for t in towns):
+            continue
+        near = [c for c in sp.candidates if c.kind in ("city", "site") and c.id != p.id
+                and any(km(c, t) <= NEIGHBOUR_KM for t in towns)]
+        if near:
+            out[sp.key] = max(near, key=lambda c: (c.population, c.id))
+    return out
+
+
+def _sentence_between(text: str, a: int, b: int) -> bool:
+    lo, hi = min(a, b), max(a, b)
+    return re.search(r"[.!?]\s+[A-Z\"“]|\n", text[lo:hi]) is not None
 
 
 def _others_in(mentions: list[Mention], k: int, cc: str | None) -> bool:

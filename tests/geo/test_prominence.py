@@ -78,3 +78,14 @@ def test_a_base_named_like_a_far_town_is_no_mention_of_it(real_gazetteer):
     assert [m.surface for m in geoparse("d", text, real_gazetteer)] == ["Beirut", "Tebnine"]
     text = "The Canadians will move from Riga in Latvia by road to Camp Adazi."
     assert "Adazi" in [m.surface for m in geoparse("d", text, real_gazetteer)]
+
+
+def test_a_namesake_near_the_town_told_with_it_wins():
+    tripoli_ly = P("ly", "Tripoli", "LY", 1_150_000, lat=32.9, lon=13.2)
+    tripoli_lb = P("lb", "Tripoli", "LB", 230_000, lat=34.4, lon=35.8)
+    beirut = P("beirut", "Beirut", "LB", 1_900_000, lat=33.9, lon=35.5)
+    text = "Buses took them from Beirut to Tripoli. Later the ferry left Tripoli."
+    got = run(text, [("Beirut", beirut, [beirut]), ("Tripoli", tripoli_ly, [tripoli_ly, tripoli_lb]),
+                     ("Tripoli", tripoli_ly, [tripoli_ly, tripoli_lb])])
+    assert got == ["beirut", "lb", "lb"]
+    assert run("The ferry left Tripoli.", [("Tripoli", tripoli_ly, [tripoli_ly, tripoli_lb])]) == ["ly"]
