@@ -1,12 +1,12 @@
-"""Self-check of the heldout3 gold files (no movemap code involved). Adapted from bench/heldout2/selfcheck.py.
+"""Check the hand-made gold of a held-out set (no movemap code involved).
 
-Usage: python bench/heldout3/selfcheck.py [SHARED_DIR]
+Usage: python bench/check_heldout.py DIR [SHARED_DIR]
 
-For every NN-slug.gold.json next to this script:
+DIR is a held-out set such as bench/heldout3 (NN-slug.txt, NN-slug.gold.json, catalog.csv);
+SHARED_DIR defaults to ../shared next to the repository. For every NN-slug.gold.json in DIR:
 - the article NN-slug.txt has a headline, a blank line and a body whose first line is one of the
-  openers used in this set: a wire dateline "CITY, Month D (TAG) -", a byline "By ...", a
-  live-blog header "Live updates ...", or a regional dateline "City, D Month YYYY (Outlet) -";
-  and 250-700 words;
+  openers used across the sets (OPENERS below), and a word count within the set's range
+  (WORD_RANGES, keyed by the folder name; a set not listed there gets no word-count check);
 - catalog.csv has a row for it with the same published date;
 - place names and surfaces are unique; every surface / other_surfaces string and every evidence
   quote occurs in the text (whitespace-normalised);
@@ -20,6 +20,7 @@ Exit status 0 when everything passes.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import math
@@ -30,21 +31,36 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
 MONTHS = r"(Jan|Feb|March|April|May|June|July|Aug|Sept|Oct|Nov|Dec)"
+FULL_MONTHS = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
 OPENERS = [
     re.compile(r"^[A-Z][A-Z .'-]+(, [A-Z][A-Za-z ]+)?, " + MONTHS + r"\w* \d{1,2} \([A-Z]{3}\) - "),  # wire dateline
-    re.compile(r"^By [A-Za-z]"),  # byline (feature, analysis)
+    re.compile(r"^By [A-Za-z]"),  # byline (feature, analysis, explainer)
     re.compile(r"^Live updates "),  # live blog header
-    re.compile(r"^[A-Z][a-z]+, \d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4} \([^)]+\) - "),  # regional dateline
+    re.compile(r"^[A-Z][a-z]+, \d{1,2} " + FULL_MONTHS + r" \d{4} \([^)]+\) - "),  # regional dateline
+    re.compile(r"^Published \d+ (minutes|hours) ago$"),  # broadcaster page furniture
+    re.compile(r"^PRESS RELEASE - "),  # military press release
+    re.compile(r"^[A-Z][A-Za-z& ]+ \| "),  # live-blog / newsletter header "Outlet | ..."
+    re.compile(r"^[A-Z]{3,}, " + MONTHS + r"\w* \d{1,2}: "),  # Indian regional dateline
+    re.compile(r"^CORRECTION, \d{1,2} [A-Z][a-z]+ \d{4}: "),  # correction notice above the story
 ]
+# Article length (words) per set, keyed by the set's folder name.
+WORD_RANGES = {"heldout2": (250, 600), "heldout3": (250, 700), "heldout4": (300, 800)}
 
 
 def norm(s: str) -> str:
     return " ".join(s.split())
 
 
-def check_one(gold_path: Path, catalog: dict, scorer: Path, tmp: Path) -> list[str]:
+def km(a, b):
+    (lat1, lon1), (lat2, lon2) = a, b
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def check_one(gold_path: Path, catalog: dict, words_range, scorer: Path, tmp: Path):
     errs, info = [], []
     g = json.loads(gold_path.read_text(encoding="utf-8"))
     txt_path = gold_path.parent / g["text_file"]
@@ -56,8 +72,8 @@ def check_one(gold_path: Path, catalog: dict, scorer: Path, tmp: Path) -> list[s
     elif not any(o.match(lines[2]) for o in OPENERS):
         errs.append(f"no known opener at the start of the body: {lines[2][:50]!r}")
     words = len(raw.split())
-    if not 250 <= words <= 700:
-        errs.append(f"{words} words (want 250-700)")
+    if words_range and not words_range[0] <= words <= words_range[1]:
+        errs.append(f"{words} words (want {words_range[0]}-{words_range[1]})")
     row = catalog.get(g["text_file"])
     if row is None:
         errs.append("no catalog row")
@@ -133,28 +149,34 @@ def check_one(gold_path: Path, catalog: dict, scorer: Path, tmp: Path) -> list[s
     return errs, last, info
 
 
-def km(a, b):
-    (lat1, lon1), (lat2, lon2) = a, b
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
-def main() -> int:
-    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parents[2] / "shared"
-    scorer = shared / "tools" / "score_route.py"
-    with (HERE / "catalog.csv").open(newline="", encoding="utf-8") as f:
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("dir", type=Path, help="held-out set folder, e.g. bench/heldout3")
+    ap.add_argument("shared", type=Path, nargs="?", default=Path(__file__).resolve().parents[2] / "shared",
+                    help="shared data folder (default: ../shared next to the repository)")
+    args = ap.parse_args(argv)
+    here = args.dir.resolve()
+    scorer = args.shared / "tools" / "score_route.py"
+    if not scorer.is_file():
+        print(f"FAIL: no scorer at {scorer}")
+        return 1
+    words_range = WORD_RANGES.get(here.name)
+    if words_range is None:
+        print(f"note: no word range known for {here.name!r}; word counts are not checked")
+    with (here / "catalog.csv").open(newline="", encoding="utf-8") as f:
         catalog = {row["file"]: row for row in csv.DictReader(f)}
-    golds = sorted(HERE.glob("*.gold.json"))
-    txts = sorted(HERE.glob("*.txt"))
+    golds = sorted(here.glob("*.gold.json"))
+    txts = sorted(here.glob("*.txt"))
     bad = 0
+    if not golds:
+        print(f"FAIL: no *.gold.json in {here}")
+        bad += 1
     if len(golds) != len(txts) or set(catalog) != {t.name for t in txts}:
         print("FAIL: texts, gold files and catalog rows do not correspond")
         bad += 1
     with tempfile.TemporaryDirectory() as tmp:
         for gp in golds:
-            errs, last, info = check_one(gp, catalog, scorer, Path(tmp))
+            errs, last, info = check_one(gp, catalog, words_range, scorer, Path(tmp))
             print(f"{'ok  ' if not errs else 'FAIL'} {gp.name:48s} {last}")
             for e in errs:
                 print("     -", e)
