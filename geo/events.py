@@ -173,6 +173,9 @@ _HABITUAL = re.compile(r"\b(?:normally|usually|typically|generally|routinely|cus
 _IN_FROM = re.compile(r"\b(?:flew|flown|came|come|sailed|arrived|moved|brought|ferried|shipped|rolled)\s+in\s+from\b", re.I)
 _RELATIVE = re.compile(r",\s+(?:where|which|who|whom|whose|after which|since when)\b", re.I)
 _ANAPHOR = re.compile(r"\b(they|them|those|these|it|the (?:troops|soldiers|forces|personnel|units?|fighters|refugees|migrants|ships?|vessels?|group|people|families))\b", re.I)
+# "The jets flew non-stop from their home base at X": undated, of the vehicles already arrived
+_VEHICLES_BACK = re.compile(r"\bthe (?:jets|aircraft|planes|helicopters|bombers|trains?|trucks|convoys?|boats?|tanks|"
+                            r"vehicles|evacuees|crews?)\b", re.I)
 _ROUTE_WAY = re.compile(r"^\s*[-–—]\s*$")
 _WAY_WORD = re.compile(r"^\s*(highway|motorway|road|freeway|expressway|railway|rail line|railroad|route|corridor|border crossing)\b", re.I)
 # Vehicles say how people moved; places and institutions ("the port of X", "navy", "highway")
@@ -522,7 +525,8 @@ def extract_events(
         count = _count(sent.text)
         prior = tuple(m.place for _, m in origins)
         # "they left camps in Bangladesh", "six jets flew in from Aviano": told of those already there
-        anaphoric = bool(_ANAPHOR.search(sent.text[: triggers[0].start()]) or _IN_FROM.search(sent.text))
+        anaphoric = bool(_ANAPHOR.search(sent.text[: triggers[0].start()]) or _IN_FROM.search(sent.text)
+                         or (not start and _VEHICLES_BACK.search(sent.text[: triggers[0].start()])))
         for group in _sequence_groups(text, dests, {i for i, _ in waypoints} | departure_points, triggers,
                                       sent.start) or [[]]:
             g_start, g_end, g_prec = _dates_of_stop(stimex, text, [m for _, m in group], (start, end, prec))

@@ -449,13 +449,20 @@ class LegFold:
                 a.origin, a.destination = a.destination, a.origin
         # "Evacuation planes from Afghanistan will land in Bahrain" in a story whose flights leave
         # from Kabul: a country origin is the one place in it that the story's other legs leave from.
+        # Else ("arrived in Nuku'alofa ... is expected to leave Tonga for Apia") the one place in it
+        # the story reached.
         starts: dict[str | None, dict[str, Place]] = {}
+        reached: dict[str | None, dict[str, Place]] = {}
         for _, a in aggs:
             if a.origin.kind not in ("country", "region"):
                 starts.setdefault(a.origin.country_code, {}).setdefault(a.origin.id, a.origin)
+            if a.destination.kind not in ("country", "region"):
+                reached.setdefault(a.destination.country_code, {}).setdefault(a.destination.id, a.destination)
         for _, a in aggs:
             if a.origin.kind == "country":
-                inside = [p for p in starts.get(a.origin.country_code, {}).values() if p.id != a.destination.id]
+                cc = a.origin.country_code
+                inside = [p for p in starts.get(cc, {}).values() if p.id != a.destination.id] or [
+                    p for p in reached.get(cc, {}).values() if p.id != a.destination.id]
                 if len(inside) == 1 and not contains(a.destination, inside[0]):
                     a.origin = inside[0]
         groups: dict[tuple[str, str], list[_Agg]] = {}

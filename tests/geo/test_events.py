@@ -380,3 +380,11 @@ def test_days_spent_in_a_port_are_a_stop(fake_gazetteer):
 def test_rolling_limping_and_sightings(fake_gazetteer, text):
     events, _ = events_of(text, fake_gazetteer)
     assert [names(e.destinations) for e in events] == [["Portgrad"]]
+
+
+def test_undated_vehicles_flying_in_from_a_base_are_those_already_there(fake_gazetteer):
+    text = "Four jets landed at Portgrad on Monday. The jets flew non-stop from their home base at Baseton."
+    events, _ = events_of(text, fake_gazetteer)
+    assert events[-1].anaphoric and names(events[-1].origins) == ["Baseton"]
+    dated = "Four jets landed at Portgrad on Monday. The jets left their home base at Baseton on Sunday."
+    assert not events_of(dated, fake_gazetteer)[0][-1].anaphoric

@@ -181,3 +181,9 @@ def test_departures_told_together_all_lead_to_the_next_stop():
     far = told(ev("a.txt", ["Rivertown"], [], start=date(2024, 10, 15)), 5000)
     got = {(o, d) for o, d, _ in legs(build_route([e1, far, e3], [], DOCS, {}))}
     assert got == {("Rivertown", "Kursk")}
+
+
+def test_a_country_left_is_the_one_place_reached_in_it():
+    e1 = ev("a.txt", ["Hamhung"], ["Kursk"], start=date(2024, 10, 15))
+    e2 = ev("a.txt", ["Russia"], ["Kyiv"], status="expected", start=date(2024, 10, 27))
+    assert ("Kursk", "Kyiv", "expected") in legs(build_route([e1, e2], [], DOCS, {}))
