@@ -52,8 +52,9 @@ def prefer_prominent(text: str, mentions: list[Mention], spans: list[Span]) -> l
     return out
 
 
-NEIGHBOUR_KM = 150  # a namesake this close to a town told in the same sentence is the one meant
-FAR_KM = 1000  # ... when the chosen one is this far from every such town
+NEIGHBOUR_KM = 300  # a namesake this close to a town told in the same sentence is the one meant
+FAR_KM = 300  # ... when the chosen one is farther than this from every such town
+CLOSER = 3  # ... and the namesake is this many times closer
 _NEIGHBOUR_CHARS = 200
 
 
@@ -71,10 +72,13 @@ def _namesakes_by_their_neighbours(text: str, mentions: list[Mention], spans: li
         towns = [o.place for o in mentions
                  if o is not m and o.place is not None and o.place.kind in ("city", "site") and o.surface != m.surface
                  and abs(o.start - m.start) <= _NEIGHBOUR_CHARS and not _sentence_between(text, o.start, m.start)]
-        if not towns or any(km(p, t) <= FAR_KM for t in towns):
+        if not towns:
+            continue
+        chosen = min(km(p, t) for t in towns)
+        if chosen <= FAR_KM:
             continue
         near = [c for c in sp.candidates if c.kind in ("city", "site") and c.id != p.id
-                and any(km(c, t) <= NEIGHBOUR_KM for t in towns)]
+                and min(km(c, t) for t in towns) * CLOSER <= chosen and min(km(c, t) for t in towns) <= NEIGHBOUR_KM]
         if near:
             out[sp.key] = max(near, key=lambda c: (c.population, c.id))
     return out
