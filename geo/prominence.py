@@ -43,6 +43,8 @@ def prefer_prominent(text: str, mentions: list[Mention], spans: list[Span]) -> l
         if p is not None and _FACILITY_BEFORE.search(text, max(0, m.start - 12), m.start) \
                 and p.country_code not in named and not _others_in(mentions, k, p.country_code):
             continue
+        if p is not None and _stray_alias(p, sp, mentions, k, named):
+            continue
         if p is None or _qualified(text, mentions, k):
             out.append(m)
             continue
@@ -87,6 +89,29 @@ def _namesakes_by_their_neighbours(text: str, mentions: list[Mention], spans: li
 def _sentence_between(text: str, a: int, b: int) -> bool:
     lo, hi = min(a, b), max(a, b)
     return re.search(r"[.!?]\s+[A-Z\"“]|\n", text[lo:hi]) is not None
+
+
+STRAY_KM = 2000  # a hamlet matched by another name this far from all the story's places is not meant
+STRAY_POPULATION = 5000
+
+
+def _stray_alias(p: Place, sp: Span, mentions: list[Mention], k: int, named: set[str | None]) -> bool:
+    """ "the border town of Tiné" (Chad), absent from the gazetteer, matched to Tigné, a French
+    village, by one of its other names: a small place, called by a name not its own, in no country
+    the story names or places, and far from every other place of the story, is not meant."""
+    from geo.resolve import km
+
+    if p.kind != "city" or p.population >= STRAY_POPULATION or name_key(p.name) == sp.key:
+        return False
+    if p.country_code in named or any(
+            o.place is not None and o.place.country_code == p.country_code and o.surface != mentions[k].surface
+            and (o.place.population >= STRAY_POPULATION or name_key(o.place.name) == name_key(o.surface))
+            for o in mentions):
+        return False  # the story is about that country (a second stray there does not count)
+    others = [o.place for j, o in enumerate(mentions) if j != k and o.place is not None
+              and o.place.kind in ("city", "site") and o.surface != mentions[k].surface]
+    home = [o for o in others if o.country_code in named] or others  # the places of the countries it names
+    return bool(home) and all(km(p, o) > STRAY_KM for o in home)
 
 
 def _others_in(mentions: list[Mention], k: int, cc: str | None) -> bool:

@@ -89,3 +89,16 @@ def test_a_namesake_near_the_town_told_with_it_wins():
                      ("Tripoli", tripoli_ly, [tripoli_ly, tripoli_lb])])
     assert got == ["beirut", "lb", "lb"]
     assert run("The ferry left Tripoli.", [("Tripoli", tripoli_ly, [tripoli_ly, tripoli_lb])]) == ["ly"]
+
+
+def test_a_far_hamlet_matched_by_another_name_is_dropped():
+    chad = P("td", "Chad", "TD", 17_000_000, "country", "PCLI", lat=15.0, lon=19.0)
+    abeche = P("abeche", "Abeche", "TD", 150_000, lat=13.8, lon=20.8)
+    tigne = P("tigne", "Tigne", "FR", 770, lat=47.2, lon=-0.4)  # "Tine" is one of its other names
+    text = "The trucks left Abeche in Chad and reached Tine."
+    spans = [Span(16, 22, "Abeche", "abeche", (abeche,)), Span(26, 30, "Chad", "chad", (chad,)),
+             Span(43, 47, "Tine", "tine", (tigne,))]
+    mentions = [Mention("d", s.start, s.end, s.surface, s.candidates[0]) for s in spans]
+    assert [m.surface for m in prefer_prominent(text, mentions, spans)] == ["Abeche", "Chad"]
+    own = [Span(43, 47, "Tine", "tigne", (tigne,))]  # called by its own name: kept
+    assert len(prefer_prominent(text, mentions[:2] + [Mention("d", 43, 47, "Tine", tigne)], spans[:2] + own)) == 3
