@@ -122,7 +122,7 @@ def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path, real_gazetteer):
     text = (SEEDS / "000_ca5d06524411bf58.txt").read_text(encoding="utf-8")
     src = tmp_path / "many.jsonl"
     src.write_text("".join(json.dumps({"doc_id": f"d{i:04d}", "text": text, "published": "2024-10-27"}) + "\n"
-                           for i in range(400)), encoding="utf-8")
+                           for i in range(4000)), encoding="utf-8")  # minutes of work: the signal lands in the map step
     out = tmp_path / "o"
     proc = psutil.Popen([sys.executable, "-m", "movemap.cli", "build", str(src), "--out", str(out), "--jobs", "2"],
                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
