@@ -33,8 +33,8 @@ _DATELINE_AFTER = re.compile(r",[ \t]*(?:[A-Z][\w .'’-]*,[ \t]*)?[A-Z][a-z]{2,
 
 
 def with_definite_references(text: str, mentions: list[Mention]) -> list[Mention]:
-    """``mentions`` plus one for each "the canal"/"the strait" that refers to the nearest
-    waterway of that kind named before it, in text order."""
+    """``mentions`` plus one for each "the canal", "the city", "this city" that refers to a place
+    named before it (see the module docstring), in text order."""
     if not mentions:
         return mentions
     taken = [(m.start, m.end) for m in mentions]
@@ -48,39 +48,40 @@ def _overlaps(taken, start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in taken)
 
 
+def _referring(text: str, pattern: re.Pattern, taken, named) -> list[Mention]:
+    """A mention, at each match of ``pattern`` outside a name ("the Suez Canal"), of the place
+    ``named(match)`` says it refers to (a mention of it, or None)."""
+    out: list[Mention] = []
+    for ref in pattern.finditer(text):
+        if _overlaps(taken, ref.start(), ref.end()):
+            continue
+        antecedent = named(ref)
+        if antecedent is not None:
+            out.append(replace(antecedent, start=ref.start(), end=ref.end(), surface=ref.group(0)))
+    return out
+
+
+def _last_before(candidates: list[Mention], pos: int, reach: int) -> Mention | None:
+    before = [m for m in candidates if m.end <= pos and pos - m.end <= reach]
+    return before[-1] if before else None
+
+
 def _waterways(text: str, mentions: list[Mention], taken) -> list[Mention]:
     waters = [m for m in mentions if m.place is not None and m.place.kind == "water"]
     if not waters:
         return []
-    added: list[Mention] = []
-    for ref in _REFERENCE.finditer(text):
-        start, end = ref.start(1), ref.end(1)
-        if _overlaps(taken, start, end):
-            continue  # inside a name ("the Suez Canal")
-        codes = _HEADS[ref.group(1)]
-        before = [m for m in waters if m.end <= ref.start() and ref.start() - m.end <= _REACH
-                  and m.place.feature_code in codes]
-        if before:
-            added.append(replace(before[-1], start=ref.start(), end=end, surface=text[ref.start():end]))
-    return added
+    return _referring(text, _REFERENCE, taken, lambda ref: _last_before(
+        [m for m in waters if m.place.feature_code in _HEADS[ref.group(1)]], ref.start(), _REACH))
 
 
 def _towns(text: str, mentions: list[Mention], taken) -> list[Mention]:
     towns = [m for m in mentions if m.place is not None and m.place.kind == "city"]
     if not towns:
         return []
-    added: list[Mention] = []
-    for ref in _TOWN_REFERENCE.finditer(text):
-        if _overlaps(taken, ref.start(), ref.end()):
-            continue
-        before = [m for m in towns if m.end <= ref.start() and ref.start() - m.end <= _NEAR_REACH]
-        if before:
-            added.append(replace(before[-1], start=ref.start(), end=ref.end(), surface=ref.group(0)))
+    added = _referring(text, _TOWN_REFERENCE, taken, lambda ref: _last_before(towns, ref.start(), _NEAR_REACH))
     home = _dateline_town(text, towns)
     if home is not None:
-        for ref in _THIS_TOWN.finditer(text):
-            if not _overlaps(taken, ref.start(), ref.end()):
-                added.append(replace(home, start=ref.start(), end=ref.end(), surface=ref.group(0)))
+        added += _referring(text, _THIS_TOWN, taken, lambda ref: home)
     return added
 
 

@@ -161,8 +161,9 @@ _ROLE_PREP = {
     "fleeing": "origin", "flee": "origin", "departed": "origin", "departing": "origin", "quit": "origin",
     "abandoned": "origin", "evacuating": "origin",
     # verbs whose direct object is passed through ("crossing the Suez Canal", "transited the strait")
-    "crossing": "transit", "crossed": "transit", "passed": "transit", "passing": "transit", "transited": "transit", "transiting": "transit", "transits": "transit",
-    "traversed": "transit", "traversing": "transit",
+    "crossing": "transit", "crossed": "transit", "passed": "transit", "passing": "transit",
+    "transited": "transit", "transiting": "transit", "transits": "transit", "traversed": "transit",
+    "traversing": "transit",
 }
 _LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and|or)?|(?:and|or|as well as|&))\s*(?:the\s+)?(?:to\s+|from\s+|in\s+)?$", re.I)
 _COVER = re.compile(
@@ -316,7 +317,10 @@ def _dates(timexes: list[Timex], published: date | None, text: str = "") -> tupl
 
     Dates of the reporting itself ("said on Friday", "Friday's press release", a dateline) say
     when a claim was made, not when the movement happened, so they are left out."""
-    usable = _usable(timexes, text)
+    return _tightest(_usable(timexes, text))
+
+
+def _tightest(usable: list[Timex]) -> tuple[date | None, date | None, int]:
     if not usable:
         return None, None, 3
     best = min(usable, key=lambda t: (t.precision, (t.last - t.first).days))
@@ -331,11 +335,10 @@ def _usable(timexes: list[Timex], text: str) -> list[Timex]:
                                    and _DATELINE_AFTER.match(text[t.end:t.end + 45]))))]
 
 
-def _dates_of_stop(timexes: list[Timex], text: str, stop: list[Mention], default):
+def _dates_of_stop(usable: list[Timex], stop: list[Mention], default):
     """The dates of one stop of a sentence that gives several ("reached the border on Saturday
-    and is expected at Cincu on Tuesday"): the date told nearest to the stop's places; the
-    sentence's own dates when it gives one only."""
-    usable = _usable(timexes, text)
+    and is expected at Cincu on Tuesday"): of the sentence's usable dates (``_usable``), the one
+    told nearest to the stop's places; the sentence's own dates when it gives one only."""
     if not stop or len({(t.first, t.last) for t in usable}) < 2:
         return default
     lo, hi = stop[0].start, stop[-1].end
@@ -486,16 +489,17 @@ def extract_events(
             dests = [(i, m) for i, m in in_sent if roles.get(i) == "via"] or ways
             if dests is ways:
                 waypoints = ways
-        relation = _relation(triggers, bool(origins), any(roles.get(i) == "presence" for i, _ in dests[:1] or dests))
+        relation = _relation(triggers, bool(origins), any(roles.get(i) == "presence" for i, _ in dests[:1]))
         rel = _RELATIVE.search(sent.text, triggers[0].end())
 
         def claim_dates(sent=sent, rel=rel):
-            """The sentence's date expressions and the dates they give the claim: looked up
-            only for a sentence that makes or completes a claim."""
+            """The sentence's usable date expressions and the dates they give the claim: looked
+            up only for a sentence that makes or completes a claim."""
             stimex = sentence_timexes(sent)
             if rel:  # "left camps in Bangladesh, where 700,000 had fled in August 2017": not this claim's date
                 stimex = [t for t in stimex if t.start < sent.start + rel.start()]
-            return stimex, _dates(stimex, doc.published, text)
+            usable = _usable(stimex, text)
+            return usable, _tightest(usable)
 
         status = "expected" if _EXPECTED.search(sent.text[: triggers[-1].end() + 1]) else "reported"
         evidence = (Evidence(doc.id, sent.text, sent.start, sent.end),)
@@ -514,7 +518,7 @@ def extract_events(
                     )
                     last_event_sentence = si
             continue
-        stimex, (start, end, prec) = claim_dates()
+        usable, (start, end, prec) = claim_dates()
         origins = _drop_containers(origins, dests)
         dests = _drop_containers(dests, origins)
         neighbour = sentences[si + 1].text if si + 1 < len(sentences) else ""
@@ -529,7 +533,7 @@ def extract_events(
                          or (not start and _VEHICLES_BACK.search(sent.text[: triggers[0].start()])))
         for group in _sequence_groups(text, dests, {i for i, _ in waypoints} | departure_points, triggers,
                                       sent.start) or [[]]:
-            g_start, g_end, g_prec = _dates_of_stop(stimex, text, [m for _, m in group], (start, end, prec))
+            g_start, g_end, g_prec = _dates_of_stop(usable, [m for _, m in group], (start, end, prec))
             events.append(Event(
                 doc.id, prior, tuple(m.place for _, m in group), relation if not prior or relation != "station" else "move",
                 status, g_start, g_end, g_prec, mode, actor, count, evidence, origin_country, anaphoric,
@@ -731,7 +735,8 @@ def _highway(text: str, in_sent):
 
 
 def _macro(place) -> bool:
-    """A large area that is neither a country nor an administrative unit ("the Far East", "Siberia")."""
+    """A large area that is neither a country nor an administrative unit ("the Far East", "Siberia"),
+    or an ocean: too coarse to be a stop beside a port named with it."""
     return (place.kind == "region" and place.feature_code not in ("ADM1", "ADM2", None)) or (
         place.kind == "water" and place.feature_code == "OCN")
 

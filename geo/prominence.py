@@ -12,11 +12,12 @@ that city. A qualifier ("Hanover, Maryland") always wins.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from gazetteer.place import Place
 from geo.model import Mention
-from geo.resolve import contains
+from geo.resolve import contains, km
 from geo.toponyms import Span, name_key  # the recogniser's memoised name_key
 
 # How much bigger a namesake must be to overrule the resolver, and how big at least.
@@ -64,23 +65,26 @@ def _namesakes_by_their_neighbours(text: str, mentions: list[Mention], spans: li
     """ "buses from Beirut to Tripoli": of two Tripolis, the one near the town told with it (in
     Lebanon, not Libya), when the chosen one is far from every town told in its sentences. Decided
     per name, so every mention of it moves together."""
-    from geo.resolve import km
-
     out: dict[str, Place] = {}
-    for k, (m, sp) in enumerate(zip(mentions, spans)):
+    starts = [o.start for o in mentions]  # in text order
+    for m, sp in zip(mentions, spans):
         p = m.place
         if p is None or p.kind not in ("city", "site") or sp.key in out or len(sp.candidates) < 2:
             continue
-        towns = [o.place for o in mentions
+        lo, hi = bisect_left(starts, m.start - _NEIGHBOUR_CHARS), bisect_right(starts, m.start + _NEIGHBOUR_CHARS)
+        around = mentions[lo:hi]
+        towns = [o.place for o in around
                  if o is not m and o.place is not None and o.place.kind in ("city", "site") and o.surface != m.surface
-                 and abs(o.start - m.start) <= _NEIGHBOUR_CHARS and not _sentence_between(text, o.start, m.start)]
+                 and not _sentence_between(text, o.start, m.start)]
         if not towns:
             continue
         chosen = min(km(p, t) for t in towns)
         if chosen <= FAR_KM:
             continue
-        near = [c for c in sp.candidates if c.kind in ("city", "site") and c.id != p.id
-                and min(km(c, t) for t in towns) * CLOSER <= chosen and min(km(c, t) for t in towns) <= NEIGHBOUR_KM]
+        distance = {c.id: min(km(c, t) for t in towns)
+                    for c in sp.candidates if c.kind in ("city", "site") and c.id != p.id}
+        near = [c for c in sp.candidates if c.id in distance
+                and distance[c.id] * CLOSER <= chosen and distance[c.id] <= NEIGHBOUR_KM]
         if near:
             out[sp.key] = max(near, key=lambda c: (c.population, c.id))
     return out
@@ -99,8 +103,6 @@ def _stray_alias(p: Place, sp: Span, mentions: list[Mention], k: int, named: set
     """ "the border town of Tiné" (Chad), absent from the gazetteer, matched to Tigné, a French
     village, by one of its other names: a small place, called by a name not its own, in no country
     the story names or places, and far from every other place of the story, is not meant."""
-    from geo.resolve import km
-
     if p.kind != "city" or p.population >= STRAY_POPULATION or name_key(p.name) == sp.key:
         return False
     if p.country_code in named or any(

@@ -189,7 +189,7 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
     lone: dict[str, Place] = {}  # ends of one-ended movements ("withdrew from Kherson", "arrived in Havana")
     current_doc, seen_current, prev_doc = None, current, None
     opened = False  # current holds origins looked ahead for, not stops reached
-    departed, prev_departure = False, (None, -1)  # current holds places just left (origin-only events)
+    departure: tuple[str, int] | None = None  # (document, offset) when current holds places just left
     for k, (ev, pub) in enumerate(rows):
         if current is not seen_current:  # the previous event moved the story: remember whose it was
             current_doc, seen_current = prev_doc, current
@@ -225,7 +225,7 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
         if ev.origins:
             opened = False
             if ev.destinations:
-                departed = False
+                departure = None
             targets = ev.destinations
             if not fine_dests and coarse_dests and any(
                 any(contains(c, p) for c in coarse_dests) for p in current
@@ -251,9 +251,10 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
                 # "departed from Odesa": the story is there now; "X left Brest on Monday, and Y sailed
                 # from Plymouth on Sunday": departures told one after another all lead to the next stop
                 told_at = ev.evidence[0].start if ev.evidence else -1
-                together = departed and ev.document == prev_departure[0] and abs(told_at - prev_departure[1]) <= NEAR_TELLING
+                together = (departure is not None and ev.document == departure[0]
+                            and abs(told_at - departure[1]) <= NEAR_TELLING)
                 current = _unique(current + list(ev.origins)) if together else list(ev.origins)
-                departed, prev_departure = True, (ev.document, told_at)
+                departure = (ev.document, told_at)
                 _add_lone(lone, ev.origins)
             visited.update(p.id for p in ev.origins + tuple(targets))
         else:
@@ -261,15 +262,8 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
             new = [p for p in fine_dests if p.id not in visited and not any(contains(p, c) for c in current)]
             if not current:
                 _add_lone(lone, new)  # "the task force will arrive in Havana": a stop, even with nothing before it
-            if departed and ev.document == prev_departure[0]:
-                # the places the story has just left, one by one, all lead here
-                for p in new:
-                    for o in current[:MAX_INFERRED_ORIGINS]:
-                        if o.id != p.id and not contains(p, o):
-                            fold.add(_draft(o, p, ev, **_inferred(base, last_date, when_end), confidence=0.5))
-                if new:
-                    current = list(new)
-            elif ev.relation in ("arrive", "station"):
+            just_left = departure is not None and ev.document == departure[0]
+            if ev.relation in ("arrive", "station") and not just_left:
                 hub = [c for c in current if c.id in {p.id for p in fine_dests}] or current
                 for p in new:
                     if hub:
@@ -281,6 +275,8 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
                 current = list(fine_dests) if opened and fine_dests else _unique(current + [p for p in fine_dests])
                 opened = False
             else:
+                # a movement on from the last stops; an arrival right after departures told one by
+                # one ("X left Brest, Y sailed from Plymouth ... converged on the Bay"): all lead here
                 origins = [c for c in current if c.id not in {p.id for p in new}][:MAX_INFERRED_ORIGINS]
                 for p in new:
                     for o in origins:
@@ -290,7 +286,7 @@ def chain(rows: Iterable[tuple[Event, date | None]], ahead: Callable[[int], Iter
                     current = list(new)
             visited.update(p.id for p in fine_dests)
             if new:
-                departed = False
+                departure = None
         last_date = max(d for d in (last_date, ev.end or ev.start) if d) if (last_date or ev.end or ev.start) else None
         if fine_dests:
             final = fine_dests

@@ -405,7 +405,7 @@ class _Doc:
         low = self.low
         if low is None:
             for m in _TENSE_MARK.finditer(self.text, lo, hi):
-                if m.group("ed") and _PASSIVE_FUTURE.search(self.text[max(0, m.start() - 24):m.start()].lower()):
+                if m.group("ed") and _passive_future(self.text[max(0, m.start() - 24):m.start()].lower()):
                     yield 1
                 else:
                     yield _tense_of(m)
@@ -419,7 +419,7 @@ class _Doc:
                 yield -1
             else:
                 s, e = m.span()
-                if _PASSIVE_FUTURE.search(low, max(0, s - 24), s):
+                if _passive_future(low[max(0, s - 24):s]):
                     yield 1  # "will be loaded in October"
                     continue
                 # (?-i:[a-z]{3,}ed): not when the word has capitals
@@ -427,6 +427,11 @@ class _Doc:
 
 
 _PASSIVE_FUTURE = re.compile(r"\b(?:will|shall|to|is to|are to)\s+(?:then\s+|also\s+|now\s+)?be\s+$")
+
+
+def _passive_future(before: str) -> bool:
+    """True if the lower-cased words just before an "-ed" word make it a future ("will be loaded")."""
+    return _PASSIVE_FUTURE.search(before) is not None
 
 
 # ----------------------------------------------------------------------- normalisers
@@ -944,7 +949,8 @@ def _season(m, doc):
         before = doc.text[max(0, m.start() - 12):m.start()]
         if not re.search(r"\b(?:in|this|by|until|since|during|through)\s+$", before, re.I):
             return None
-    if not (rel or m["mod"] or m["y"]) and re.search(r"\b(?:an?|its|their)\s+$", doc.text[max(0, m.start() - 8):m.start()], re.I):
+    if not (rel or m["mod"] or m["y"]) and re.search(r"\b(?:an?|its|their)\s+$",
+                                                     doc.text[max(0, m.start() - 8):m.start()], re.I):
         return None  # "a winter exercise", "its summer home": a kind, not a time
     if rel in ("the", "that") and not m["y"]:
         before = doc.text[max(0, m.start() - 12):m.start()]

@@ -580,13 +580,15 @@ def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found, modifi
     if " " not in key and key in lowercase_words and top.kind not in ("country",) and not (modifiers and SOFT):
         return False
     run_start, run_end = run.words[0][0], run.words[-1][1]
-    if e < run_end and any(name_key(text[s:run_end]).startswith(p + " ") or name_key(text[s:run_end]) == p
-                           for p in _NEVER_PHRASES):
-        return False  # "Red" of "Red Cross"
-    if e < run_end and demonym_key(" ".join(text[s:run_end].split()[:2])):
-        return False  # "Sri" of "Sri Lankan"
+    if e < run_end:
+        rest_key = name_key(text[s:run_end])
+        if any(rest_key == p or rest_key.startswith(p + " ") for p in _NEVER_PHRASES):
+            return False  # "Red" of "Red Cross"
+        if demonym_key(" ".join(text[s:run_end].split()[:2])):
+            return False  # "Sri" of "Sri Lankan"
     if not modifiers and " " not in key and key in common_words() and before_nonempty(text, run_start, s) \
-            and text[s - 1] == " " and text[s - 2:s - 1].isalpha() and text[run_start:s].split()[-1] not in _CONNECTORS:
+            and text[s - 1] == " " and text[s - 2:s - 1].isalpha() \
+            and text[run_start:s].split()[-1] not in _CONNECTORS:
         return False  # "Bay" of "Subic Bay", "Gap" of "Darién Gap": a word of a longer name
     if not modifiers and key in _FACILITY_HEADS and e < run_end:
         return False  # "Camp" of "Camp Shamrock": the base's name opens with it
