@@ -22,7 +22,7 @@ from geo.text import lowered_matches_alike, zone_at
 
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
 _MOVE = r"divert(?:ed|ing|s)?|transit(?:ed|ing|s)?(?= the| through)|pass(?:ed|ing)(?! away)|carried|taken (?=to |back to |on to |from )|(?:roll|limp|steam|chug)(?:ed|ing|s)? (?:[\w-]+ )?(?=through |into |past |across |toward|to |out of |back )|(?:took|take|takes|taking) (?:them|him|her|it|us|the [\w-]+|[\w-]+ of the [\w-]+) (?=to |back to |on to )|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing|s)?|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|(?<!the )(?<!a )(?<!this )(?<!that )move(?= on\b| to\b| from\b| into\b| back\b| out\b| toward)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying|y|ies)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|follow(?:s|ed|ing)?(?= (?:by|from|to|on)\b)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
-_HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+toward|\s+there)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
+_HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+towards?|\s+there)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
 _ARRIVE = r"(?:is|are) (?:now |also )?expected (?:at|in)(?! \d)|converg(?:e|ed|es|ing) (?=on |in |at |near )|call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:ed|ing) (?:at|in)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen|sighted|photographed|sightings? (?:[\w-]+ ){0,3}?(?=at |in |near )|disperse[ds]?|dispersed"
 _STATION = r"refuel(?:l?ed|l?ing|s)? (?=in|at)|sp(?:ent|ends?|ending) (?:[\w-]+ ){1,3}?(?=in |at )|load(?:ed|ing) (?:[\w-]+ ){0,3}?(?=in |at )|stop(?:ped|ping|s)? (?:over )?(?=in|at)|(?:drills?|exercis(?:es?|ed|ing)|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrison(?:ed)?|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
 _TRIGGER_PATTERN = rf"\b(?:(?P<head>{_HEAD})|(?P<arrive>{_ARRIVE})|(?P<station>{_STATION})|(?P<move>{_MOVE}))\b"
@@ -147,6 +147,7 @@ _BRIDGE = {
     "terminal", "barracks", "range", "zone", "compound", "hotel", "hotels", "crossing", "checkpoint",
     "besieged", "embattled", "war-torn", "frontline", "front-line", "disputed", "contested", "remote",
     "tiny", "historic", "industrial", "fishing", "mining", "divided", "devastated", "force", "forces",
+    "highway", "motorway", "road", "expressway", "freeway",
 }
 _ROLE_PREP = {
     "from": "origin", "out": "origin",
@@ -170,7 +171,7 @@ _COVER = re.compile(
     r"\b(disguis\w*|dressed|look(?:ed)? like|pos(?:ing|ed) as|pretend\w*|ID cards?|identity|documents|passports?|residents? of|natives? of|born in|recruits from)\b",
     re.I,
 )
-_HABITUAL = re.compile(r"\b(?:normally|usually|typically|generally|routinely|customarily|tend to|tends to)\b", re.I)
+_HABITUAL = re.compile(r"\b(?:normally|usually|typically|generally|routinely|customarily|regularly|tend to|tends to)\b", re.I)
 _IN_FROM = re.compile(r"\b(?:flew|flown|came|come|sailed|arrived|moved|brought|ferried|shipped|rolled)\s+in\s+from\b", re.I)
 _RELATIVE = re.compile(r",\s+(?:where|which|who|whom|whose|after which|since when)\b", re.I)
 _ANAPHOR = re.compile(r"\b(they|them|those|these|it|the (?:troops|soldiers|forces|personnel|units?|fighters|refugees|migrants|ships?|vessels?|group|people|families))\b", re.I)
@@ -472,17 +473,18 @@ def extract_events(
             origins = []
         else:
             departure_points = set()
+        dests, stopovers = _stopovers_first(text, dests)
         ways = [(i, m) for i, m in in_sent if roles.get(i) == "transit"]
         if dests and not origins:
             # "entered the Red Sea after crossing the Suez Canal": passed before, told after
             origins = [(i, m) for i, m in ways if m.start > dests[-1][1].end
                        and re.search(r"\bafter\s+\w+ing\b", text[dests[-1][1].end:m.start])]
             ways = [w for w in ways if w not in origins]
-        waypoints = [(i, m) for i, m in ways if _stop_before(m, dests)]
+        waypoints = [(i, m) for i, m in ways if _stop_before(m, dests)] + stopovers
         if waypoints:
             # "passed through the Skagerrak on its way to the Baltic Sea", "walked across the border
             # near Gevgelija, then ... drove them to Belgrade": a stop on the way
-            dests = sorted(dests + waypoints, key=lambda d: d[1].start)
+            dests = sorted(set(dests + waypoints), key=lambda d: d[1].start)
         if not dests:
             # "re-route vessels around the Cape of Good Hope", "crossed through X": the way is where they went;
             # "crossed the Rhine at Kehl and passed Munich": one after the other
@@ -501,7 +503,8 @@ def extract_events(
             usable = _usable(stimex, text)
             return usable, _tightest(usable)
 
-        status = "expected" if _EXPECTED.search(sent.text[: triggers[-1].end() + 1]) else "reported"
+        status = "expected" if (_EXPECTED.search(sent.text[: triggers[-1].end() + 1])
+                                or _headline_future(text, sent)) else "reported"
         evidence = (Evidence(doc.id, sent.text, sent.start, sent.end),)
         if not origins and not dests:
             # "It said they were transported ... between Oct. 8 and Oct. 13": a sentence without
@@ -531,8 +534,8 @@ def extract_events(
         # "they left camps in Bangladesh", "six jets flew in from Aviano": told of those already there
         anaphoric = bool(_ANAPHOR.search(sent.text[: triggers[0].start()]) or _IN_FROM.search(sent.text)
                          or (not start and _VEHICLES_BACK.search(sent.text[: triggers[0].start()])))
-        for group in _sequence_groups(text, dests, {i for i, _ in waypoints} | departure_points, triggers,
-                                      sent.start) or [[]]:
+        groups = _sequence_groups(text, dests, {i for i, _ in waypoints} | departure_points, triggers, sent.start)
+        for group in _stopovers_before(groups, stopovers) or [[]]:
             g_start, g_end, g_prec = _dates_of_stop(usable, [m for _, m in group], (start, end, prec))
             events.append(Event(
                 doc.id, prior, tuple(m.place for _, m in group), relation if not prior or relation != "station" else "move",
@@ -543,6 +546,17 @@ def extract_events(
         used.update(i for i, _ in origins + dests)
         last_event_sentence = si
     return events, used
+
+
+# Headline English: "Japan to send troops to Darwin" tells of a plan.
+_HEADLINE_TO = re.compile(r"\bto\s+(?:send|deploy|move|ship|fly|sail|transfer|station|dispatch|withdraw|pull|evacuate|"
+                          r"relocate|airlift|base|return|head|leave|arrive|dock|redeploy|rotate)\b", re.I)
+
+
+def _headline_future(text: str, sent: Sentence) -> bool:
+    """True for a headline (the page's first line, no closing stop) in the infinitive future."""
+    return (not text[:sent.start].strip() and not sent.text.rstrip().endswith((".", "!", "?", '"', "”"))
+            and bool(_HEADLINE_TO.search(sent.text)))
 
 
 # "a battalion based in Oberviechtach": a participle describing the unit, no auxiliary before it.
@@ -580,6 +594,31 @@ def _placed_by(trigger) -> bool:
 def _nearest(triggers, start: int, end: int):
     """The movement verb nearest to a place (offsets in the sentence): the one that governs it."""
     return min(triggers, key=lambda t: start - t.end() if t.end() <= start else max(0, t.start() - end) + 1)
+
+
+_STOPOVER = re.compile(r"\b(?:with|after|via|including|and)\s+(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?:stop|stopover|"
+                       r"layover|call)s?\s+(?:in|at)\s+(?:the\s+)?$", re.I)
+
+
+def _stopovers_first(text: str, dests):
+    """ "will fly to Darwin with a refuelling stop in Guam": a stop on the way, told after the
+    destination, comes before it (``_stopovers_before``). Returns the destinations and the stopovers."""
+    if len(dests) < 2:
+        return dests, []
+    stopovers = [(i, m) for i, m in dests[1:] if _STOPOVER.search(text[max(0, m.start - 60):m.start])]
+    return dests, stopovers
+
+
+def _stopovers_before(groups, stopovers):
+    """Destination groups in travel order: a group of stopovers goes before the group told just before it."""
+    if not stopovers:
+        return groups
+    stop_ids = {i for i, _ in stopovers}
+    out = list(groups)
+    for k in range(1, len(out)):
+        if all(i in stop_ids for i, _ in out[k]) and not all(i in stop_ids for i, _ in out[k - 1]):
+            out[k - 1], out[k] = out[k], out[k - 1]
+    return out
 
 
 def _stops_before_departure(text: str, sent: Sentence, origins, dests, triggers) -> bool:
@@ -647,11 +686,16 @@ def _roles(text: str, sent: Sentence, in_sent: list[tuple[int, Mention]], trigge
             # "crossed into Poland at Frankfurt (Oder)", "crossed the Rhine at Kehl": the place
             # where they entered or crossed is the place reached or passed
             role = roles.pop(prev_idx)
+        if role == "presence" and _HEADING_ON.match(text, m.end):
+            role = "origin"  # "on the M1 near Baranavichy, heading west towards Brest": seen at, going on
         if role:
             roles[i] = role
         prev_end = m.end
         prev_idx = i
     return roles
+
+
+_HEADING_ON = re.compile(r",?\s+(?:and\s+)?(?:heading|headed|bound for|en route to|on (?:its|their|his|her) way)\b", re.I)
 
 
 _ENTRY_POINT = re.compile(r"\s+(?:at|near)\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}(?:of\s+)?")

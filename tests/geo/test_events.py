@@ -388,3 +388,31 @@ def test_undated_vehicles_flying_in_from_a_base_are_those_already_there(fake_gaz
     assert events[-1].anaphoric and names(events[-1].origins) == ["Baseton"]
     dated = "Four jets landed at Portgrad on Monday. The jets left their home base at Baseton on Sunday."
     assert not events_of(dated, fake_gazetteer)[0][-1].anaphoric
+
+
+def test_heading_towards_from_a_sighting(fake_gazetteer):
+    text = "A video shows a column of 40 trucks on the M1 highway near Kursk, heading west towards Voronezh."
+    (ev,), _ = events_of(text, fake_gazetteer)
+    assert names(ev.origins) == ["Kursk"] and names(ev.destinations) == ["Voronezh"]
+    assert ev.relation == "head" and ev.mode == "road"
+
+
+def test_stopover_told_after_the_destination_comes_first(fake_gazetteer):
+    text = "The jets will fly from Portgrad to Rivertown in early April with a refuelling stop in Baseton."
+    evs, _ = events_of(text, fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations)) for e in evs] == [
+        (["Portgrad"], ["Baseton"]), (["Baseton"], ["Rivertown"])]
+    assert all(e.status == "expected" for e in evs)
+
+
+def test_headline_infinitive_is_a_plan(fake_gazetteer):
+    (ev,), _ = events_of("Russia to send troops to Kursk next spring\n\nThe ministry said so on Friday.", fake_gazetteer)
+    assert ev.status == "expected"
+    (ev,), _ = events_of("Russia sent troops to Kursk.\n\nThe ministry said so on Friday.", fake_gazetteer)
+    assert ev.status == "reported"
+
+
+def test_regular_training_is_no_claim(fake_gazetteer):
+    evs, _ = events_of("The brigade has trained regularly with Marines in Portgrad and took part in exercises in Kursk.",
+                       fake_gazetteer)
+    assert evs == []
