@@ -417,7 +417,7 @@ class LegFold:
 
     def __init__(self, sink=None) -> None:
         self.sink = sink if sink is not None else MemoryLegSink()
-        self._aggs: dict[tuple[bool, str, str], _Agg] = {}
+        self._aggs: dict[tuple[bool, str, str, bool], _Agg] = {}
         self._n = [0, 0]
         self._final: list[Place] | None = None
 
@@ -425,7 +425,7 @@ class LegFold:
         t = int(d.transit)  # transits come after every other draft, in their own order
         idx = (t, self._n[t])
         self._n[t] += 1
-        key = (d.transit, d.origin.id, d.destination.id)
+        key = (d.transit, d.origin.id, d.destination.id, d.status == "expected")
         a = self._aggs.get(key)
         if a is None:
             a = self._aggs[key] = _Agg(len(self._aggs), d, idx)
@@ -440,7 +440,7 @@ class LegFold:
         aggs = sorted(self._aggs.items(), key=lambda kv: kv[1].first)
         # A sighting on the way between two places points toward where the story ends: the
         # stops reached last.
-        for (transit, _, _), a in aggs:
+        for (transit, _, _, _), a in aggs:
             if transit and final and min(km(a.origin, f) for f in final) < min(km(a.destination, f) for f in final):
                 a.origin, a.destination = a.destination, a.origin
         # "Evacuation planes from Afghanistan will land in Bahrain" in a story whose flights leave
@@ -465,7 +465,7 @@ class LegFold:
         for _, a in aggs:
             groups.setdefault((a.origin.id, a.destination.id), []).append(a)
         out = []
-        for group in groups.values():
+        for group in (g for ends in groups.values() for g in _plans_apart(ends)):
             head = min(group, key=lambda a: a.head)
             modes = [a.mode for a in group if a.mode is not None]
             starts_ = [a.start for a in group if a.start]
@@ -482,6 +482,23 @@ class LegFold:
         out.sort(key=lambda d: (d.start or d.end or date.max, d.end or date.max, _RANK[d.status], d.origin.id,
                                 d.destination.id))
         return out
+
+
+def _plans_apart(group: list[_Agg]) -> list[list[_Agg]]:
+    """The drafts of one pair of ends, as legs: a plan told for other dates than the movement
+    already made between the same places ("six helicopters were shifted from A to B last week;
+    a second batch will be moved in mid-April") is another movement, kept as its own leg.
+    A plan with no dates, or dates that meet the movement's, is the same one."""
+    done = [a for a in group if a.head[2] != "expected"]
+    plans = [a for a in group if a.head[2] == "expected"]
+    if not done or not plans:
+        return [group]
+    told = [(s or e, e or s) for a in done for s, e in a.claims]
+    if not told:
+        return [group]
+    lo, hi = min(s for s, _ in told), max(e for _, e in told)
+    apart = [a for a in plans if a.claims and all((s or e) > hi or (e or s) < lo for s, e in a.claims)]
+    return [[a for a in group if a not in apart]] + ([apart] if apart else [])
 
 
 def _in_first_order(firsts) -> list:

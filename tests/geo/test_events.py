@@ -416,3 +416,15 @@ def test_regular_training_is_no_claim(fake_gazetteer):
     evs, _ = events_of("The brigade has trained regularly with Marines in Portgrad and took part in exercises in Kursk.",
                        fake_gazetteer)
     assert evs == []
+
+
+def test_shifted_halt_and_noun_compounds(fake_gazetteer):
+    evs, _ = events_of("The helicopters left Portgrad last week and made a refuelling and night halt at Baseton "
+                       "before flying on to Rivertown.", fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations)) for e in evs] == [
+        (["Portgrad"], ["Baseton"]), (["Baseton"], ["Rivertown"])]
+    (ev,), _ = events_of("Six helicopters have been shifted from Kursk to Voronezh.", fake_gazetteer)
+    assert names(ev.origins) == ["Kursk"] and names(ev.destinations) == ["Voronezh"]
+    for text in ("The air force operates fighters from Kursk and transport aircraft from Voronezh.",
+                 "The redeployment is being seen as a signal to Kursk."):
+        assert events_of(text, fake_gazetteer)[0] == []

@@ -187,3 +187,16 @@ def test_a_country_left_is_the_one_place_reached_in_it():
     e1 = ev("a.txt", ["Hamhung"], ["Kursk"], start=date(2024, 10, 15))
     e2 = ev("a.txt", ["Russia"], ["Kyiv"], status="expected", start=date(2024, 10, 27))
     assert ("Kursk", "Kyiv", "expected") in legs(build_route([e1, e2], [], DOCS, {}))
+
+
+def test_a_plan_for_other_dates_is_another_leg():
+    done = ev("a.txt", ["Chongjin"], ["Portgrad"], start=date(2024, 10, 8), end=date(2024, 10, 13))
+    plan = ev("a.txt", ["Chongjin"], ["Portgrad"], start=date(2024, 11, 11), end=date(2024, 11, 20), status="expected")
+    route = build_route([done, plan], [], DOCS, {})
+    assert legs(route) == [("Chongjin", "Portgrad", "reported"), ("Chongjin", "Portgrad", "expected")]
+    assert route.legs[1].start == date(2024, 11, 11)
+    # undated, or told for the same days: the plan was this movement
+    for same in (ev("b.txt", ["Chongjin"], ["Portgrad"], status="expected"),
+                 ev("b.txt", ["Chongjin"], ["Portgrad"], start=date(2024, 10, 12), end=date(2024, 10, 12), status="expected")):
+        route = build_route([done, same], [], DOCS, {})
+        assert legs(route) == [("Chongjin", "Portgrad", "reported")] and route.legs[0].source_count == 2
