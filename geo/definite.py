@@ -74,8 +74,12 @@ def _waterways(text: str, mentions: list[Mention], taken) -> list[Mention]:
         [m for m in waters if m.place.feature_code in _HEADS[ref.group(1)]], ref.start(), _REACH))
 
 
+_AREA_WORD = re.compile(r"\s+(?:region|province|state|prefecture|district|county|oblast|governorate|division)\b")
+
+
 def _towns(text: str, mentions: list[Mention], taken) -> list[Mention]:
-    towns = [m for m in mentions if m.place is not None and m.place.kind == "city"]
+    towns = [m for m in mentions if m.place is not None and m.place.kind == "city"
+             and not _AREA_WORD.match(text, m.end)]  # "in Sagaing region": the region, whatever was found
     if not towns:
         return []
     added = _referring(text, _TOWN_REFERENCE, taken, lambda ref: _last_before(towns, ref.start(), _NEAR_REACH))

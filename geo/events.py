@@ -171,6 +171,8 @@ _COVER = re.compile(
     r"\b(disguis\w*|dressed|look(?:ed)? like|pos(?:ing|ed) as|pretend\w*|ID cards?|identity|documents|passports?|residents? of|natives? of|born in|recruits from)\b",
     re.I,
 )
+_CORRECTED = re.compile(r"\b(?:an? (?:earlier|previous) version of this (?:article|story|report|post)|"
+                        r"(?:incorrectly|wrongly|mistakenly|erroneously) (?:said|stated|reported|named|described|gave))\b", re.I)
 _HABITUAL = re.compile(r"\b(?:normally|usually|typically|generally|routinely|customarily|regularly|tend to|tends to)\b", re.I)
 _IN_FROM = re.compile(r"\b(?:flew|flown|came|come|sailed|arrived|moved|brought|ferried|shipped|rolled)\s+in\s+from\b", re.I)
 _RELATIVE = re.compile(r",\s+(?:where|which|who|whom|whose|after which|since when)\b", re.I)
@@ -446,8 +448,8 @@ def extract_events(
                     if not (t.group("station") and _DESCRIBING.search(sent.text[max(0, t.start() - 30):t.start()]))]
         if not triggers and len(in_sent) < 2:
             continue
-        if zone_at(text, sent.start):
-            continue
+        if zone_at(text, sent.start) or _CORRECTED.search(sent.text):
+            continue  # page furniture; what a correction says an earlier version got wrong
         highway = _highway(text, in_sent) if len(in_sent) >= 2 else None
         if highway:
             (ia, a), (ib, b), word = highway
@@ -758,14 +760,21 @@ def _qualifies(text: str, m: Mention, in_sent: list[tuple[int, Mention]]) -> boo
     return False
 
 
+_LOCATING_WAY = re.compile(r"\s+(?:on|along)\s+the\s+$")
 _WAY_BETWEEN = re.compile(r"\b(highway|motorway|road|freeway|expressway|railway|rail line|railroad|route|corridor)\s+"
                           r"(?:that\s+runs\s+|running\s+|linking\s+|connecting\s+)?(?:between|from)\s+$", re.I)
 
 
 def _highway(text: str, in_sent):
-    """ "the Kursk-Voronezh highway", "the road between El Geneina and Adré": a way between two places."""
+    """ "the Kursk-Voronezh highway", "the road between El Geneina and Adré": a way between two places.
+    Not when the way only locates the place told before it ("by train to Mohnyin on the
+    Mandalay-Myitkyina railway line")."""
+    ends = {m.end for _, m in in_sent}
     for (ia, a), (ib, b) in zip(in_sent, in_sent[1:]):
         if a.place.id == b.place.id:
+            continue
+        locator = _LOCATING_WAY.search(text, max(0, a.start - 12), a.start)
+        if locator and locator.start() in ends:
             continue
         if _ROUTE_WAY.match(text[a.end:b.start]):
             m = _WAY_WORD.match(text[b.end:b.end + 24])

@@ -48,3 +48,10 @@ def test_this_city_in_a_wire_story_is_its_dateline_city():
     text = "TUMBES, Peru, July 12 (ADW) - The group that reached this Peruvian border city on Saturday was tired."
     out = with_definite_references(text, [mention(text, "TUMBES", TUMBES)])
     assert [(m.surface, m.place.name) for m in out][1] == ("this Peruvian border city", "Tumbes")
+
+
+def test_a_town_name_followed_by_region_is_no_antecedent():
+    text = "Troops left the town of Indaw in Kursk region overnight. They left the town in trucks."
+    indaw = Place(id="t:indaw", name="Indaw", lat=24.2, lon=96.1, kind="city")
+    out = with_definite_references(text, [mention(text, "Indaw", indaw), mention(text, "Kursk", KURSK)])
+    assert [(m.surface, m.place.name) for m in out][-1] == ("the town", "Indaw")

@@ -428,3 +428,18 @@ def test_shifted_halt_and_noun_compounds(fake_gazetteer):
     for text in ("The air force operates fighters from Kursk and transport aircraft from Voronezh.",
                  "The redeployment is being seen as a signal to Kursk."):
         assert events_of(text, fake_gazetteer)[0] == []
+
+
+def test_a_correction_tells_no_claim(fake_gazetteer):
+    text = ("An earlier version of this article said troops had withdrawn from Kursk to Voronezh. "
+            "They withdrew to Baseton.")
+    (ev,), _ = events_of(text, fake_gazetteer)
+    assert names(ev.destinations) == ["Baseton"] and not ev.origins
+
+
+def test_a_railway_line_naming_places_only_locates_the_destination(fake_gazetteer):
+    (ev,), _ = events_of("Some 2,000 residents fled Portgrad by train north to Baseton on the Kursk-Voronezh "
+                         "railway line.", fake_gazetteer)
+    assert names(ev.origins) == ["Portgrad"] and names(ev.destinations) == ["Baseton"] and ev.mode == "rail"
+    (ev,), _ = events_of("A Kamaz truck stopped on the Kursk-Voronezh highway on Oct. 27.", fake_gazetteer)
+    assert names(ev.origins) == ["Kursk"] and names(ev.destinations) == ["Voronezh"]
