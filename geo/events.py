@@ -21,10 +21,10 @@ from geo.resolve import contains
 from geo.text import lowered_matches_alike, zone_at
 
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
-_MOVE = r"divert(?:ed|ing|s)?|transit(?:ed|ing|s)?(?= the| through)|pass(?:ed|ing)(?! away)|carried|taken (?=to |back to |on to |from )|(?:roll|limp|steam|chug)(?:ed|ing|s)? (?:[\w-]+ )?(?=through |into |past |across |toward|to |out of |back )|(?:took|take|takes|taking) (?:them|him|her|it|us|the [\w-]+|[\w-]+ of the [\w-]+) (?=to |back to |on to )|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing)|transports?(?! (?:aircraft|planes?|ships?|vessels?|helicopters?|jets?|minist\w+|links?|hubs?|sector|compan\w+|networks?|costs?|capacity|squadrons?|fleets?|infrastructure|routes?|corridors?)\b)|shift(?:ed|ing|s)?(?= (?:from|to|back|out)\b| [\w-]+ (?:from|to)\b)|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|(?<!the )(?<!a )(?<!this )(?<!that )move(?= on\b| to\b| from\b| into\b| back\b| out\b| toward)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying|y|ies)|travel(?:l?ed|l?ing)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|follow(?:s|ed|ing)?(?= (?:by|from|to|on)\b)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
+_MOVE = r"divert(?:ed|ing|s)?|transit(?:ed|ing|s)?(?= the| through)|pass(?:ed|ing)(?! away)|carried|taken (?=to |back to |on to |from )|(?:roll|limp|steam|chug)(?:ed|ing|s)? (?:[\w-]+ )?(?=through |into |past |across |toward|to |out of |back )|(?:took|take|takes|taking) (?:them|him|her|it|us|the [\w-]+|[\w-]+ of the [\w-]+) (?=to |back to |on to )|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing)|transports?(?! (?:aircraft|planes?|ships?|vessels?|helicopters?|jets?|minist\w+|links?|hubs?|sector|compan\w+|networks?|costs?|capacity|squadrons?|fleets?|infrastructure|routes?|corridors?)\b)|shift(?:ed|ing|s)?(?= (?:from|to|back|out)\b| [\w-]+ (?:from|to)\b)|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|(?<!the )(?<!a )(?<!this )(?<!that )move(?= on\b| to\b| from\b| into\b| back\b| out\b| toward)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying|y|ies)|travel(?:s|l?ed|l?ing)?|(?:walk(?:ed|ing|s)?|trek(?:ked|king|s)?|hik(?:ed|ing)|rode|ride|riding|drive|drives|driving)(?= (?:[\w-]+ ){0,3}?(?:from|to|into|across|through|towards?|back)\b)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|follow(?:s|ed|ing)?(?= (?:by|from|to|on)\b)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
 _HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+towards?|\s+there)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
 _ARRIVE = r"(?:is|are) (?:now |also )?expected (?:at|in)(?! \d)|converg(?:e|ed|es|ing) (?=on |in |at |near )|call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:ed|ing) (?:at|in)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen(?! as\b)|sighted|photographed|sightings? (?:[\w-]+ ){0,3}?(?=at |in |near )|disperse[ds]?|dispersed"
-_STATION = r"refuel(?:l?ed|l?ing|s)? (?=in|at)|sp(?:ent|ends?|ending) (?:[\w-]+ ){1,3}?(?=in |at )|load(?:ed|ing) (?:[\w-]+ ){0,3}?(?=in |at )|stop(?:ped|ping|s)? (?:over )?(?=in|at)|halt(?:ed|ing|s)? (?=in|at)|stopovers? (?=in|at)|(?:drills?|exercis(?:es?|ed|ing)|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrison(?:ed)?|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
+_STATION = r"refuel(?:l?ed|l?ing|s)? (?=in|at)|sp(?:ent|ends?|ending) (?:[\w-]+ ){1,3}?(?=in |at )|load(?:ed|ing) (?:[\w-]+ ){0,3}?(?=in |at )|stop(?:ped|ping|s)? (?:over )?(?=in|at)|halt(?:ed|ing|s)? (?=in|at)|stopovers? (?=in|at)|(?:drills?|exercis(?:es?|ed|ing)|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrisoned|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
 _TRIGGER_PATTERN = rf"\b(?:(?P<head>{_HEAD})|(?P<arrive>{_ARRIVE})|(?P<station>{_STATION})|(?P<move>{_MOVE}))\b"
 _TRIGGER = re.compile(_TRIGGER_PATTERN, re.I)
 _TRIGGER_LOWER = re.compile(_TRIGGER_PATTERN)  # on lower-cased text: the same matches, ~4x faster
@@ -173,6 +173,9 @@ _COVER = re.compile(
 )
 _CORRECTED = re.compile(r"\b(?:an? (?:earlier|previous) version of this (?:article|story|report|post)|"
                         r"(?:incorrectly|wrongly|mistakenly|erroneously) (?:said|stated|reported|named|described|gave))\b", re.I)
+_EVERY = re.compile(r"\b(?:every|each) (?:year|summer|winter|spring|autumn|month|week|day|morning|evening|night)\b", re.I)
+# "does not want to travel to Miami", "have not left Kursk": no movement claimed
+_NEGATED = re.compile(r"\b(?:not|never|no longer|n['’]t)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _HABITUAL = re.compile(r"\b(?:normally|usually|typically|generally|routinely|customarily|regularly|tend to|tends to)\b", re.I)
 _IN_FROM = re.compile(r"\b(?:flew|flown|came|come|sailed|arrived|moved|brought|ferried|shipped|rolled)\s+in\s+from\b", re.I)
 _RELATIVE = re.compile(r",\s+(?:where|which|who|whom|whose|after which|since when)\b", re.I)
@@ -222,6 +225,7 @@ _SOURCE_WORDS = {
     "word", "warnings", "claims", "citing", "images", "footage", "photos", "video", "videos", "letter",
     "message", "call", "calls", "envoy", "delegation", "visitors", "experts", "analysts", "journalists",
     "stories", "story", "accounts", "testimonies", "testimony", "reporting", "dispatches", "letters",
+    "protest", "protests", "complaint", "complaints", "condemnation", "criticism", "reaction", "response",
 }
 # Nouns after which "for X" says whom something is for: "aid for Gaza", "weapons for Ukraine".
 _CARGO_WORDS = {
@@ -230,7 +234,7 @@ _CARGO_WORDS = {
     "medicine", "medicines", "vaccines", "visas", "visa", "asylum", "package", "packages", "deliveries",
     "shipments", "materiel", "tents", "grain", "water", "parts", "spares", "donations", "loans", "plans",
 }
-_CLAUSE_BREAK = re.compile(r"\b(that|said|says|say|told|while|whereas|although|but|because|which|who)\b|[;:]", re.I)
+_CLAUSE_BREAK = re.compile(r"\b(that|said|says|say|told|while|whereas|although|but|because|which|who|according)\b|[;:]", re.I)
 
 
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")  # "from the 33rd Air Base in Powidz"
@@ -445,7 +449,8 @@ def extract_events(
             if not (prev and si - last_event_sentence <= 2 and prev.relation == "move" and not prev.start):
                 continue
         triggers = [t for t in _find_triggers(sent.text)
-                    if not (t.group("station") and _DESCRIBING.search(sent.text[max(0, t.start() - 30):t.start()]))]
+                    if not (t.group("station") and _DESCRIBING.search(sent.text[max(0, t.start() - 30):t.start()]))
+                    and not _NEGATED.search(sent.text[max(0, t.start() - 40):t.start()])]
         if not triggers and len(in_sent) < 2:
             continue
         if zone_at(text, sent.start) or _CORRECTED.search(sent.text):
@@ -460,7 +465,7 @@ def extract_events(
             used.update((ia, ib))
             last_event_sentence = si
             continue
-        if not triggers or _HABITUAL.search(sent.text, 0, triggers[-1].start()):
+        if not triggers or _HABITUAL.search(sent.text, 0, triggers[-1].start()) or _EVERY.search(sent.text):
             continue  # "convoys normally take three weeks to reach Juba": how things go, not a claim
         roles = _roles(text, sent, in_sent, triggers)
         _home_bases(text, sent, in_sent, roles, any(t.group("move") for t in triggers))

@@ -443,3 +443,31 @@ def test_a_railway_line_naming_places_only_locates_the_destination(fake_gazettee
     assert names(ev.origins) == ["Portgrad"] and names(ev.destinations) == ["Baseton"] and ev.mode == "rail"
     (ev,), _ = events_of("A Kamaz truck stopped on the Kursk-Voronezh highway on Oct. 27.", fake_gazetteer)
     assert names(ev.origins) == ["Kursk"] and names(ev.destinations) == ["Voronezh"]
+
+
+@pytest.mark.parametrize("text, origins, dests", [
+    ("The battalion will travel by road from its garrison in Kursk to Voronezh.", ["Kursk"], ["Voronezh"]),
+    ("They walked from Kursk to Voronezh over three days.", ["Kursk"], ["Voronezh"]),
+])
+def test_base_forms_of_travel_verbs(fake_gazetteer, text, origins, dests):
+    (ev,), _ = events_of(text, fake_gazetteer)
+    assert (names(ev.origins), names(ev.destinations)) == (origins, dests)
+
+
+@pytest.mark.parametrize("text", [
+    "The families drive to Kursk every summer.",
+    "He walked out of the talks in Portgrad.",
+    "More than 200 vessels sheltered there in March 2021, prompting a protest from Kursk.",
+    "The country also maintains a garrison on Baseton, about 130 kilometres north of Portgrad.",
+    "He does not want to travel to Kursk.",
+    "The troops have not left Kursk yet.",
+])
+def test_no_movement_claimed(fake_gazetteer, text):
+    evs, _ = events_of(text, fake_gazetteer)
+    assert all(not e.origins and not e.destinations for e in evs) or evs == []
+
+
+def test_where_a_spokesperson_spoke_is_no_stop(fake_gazetteer):
+    (ev,), _ = events_of("The ship arrived at Portgrad on Wednesday, according to a spokesperson in Kursk.",
+                         fake_gazetteer)
+    assert names(ev.destinations) == ["Portgrad"]
