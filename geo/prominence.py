@@ -171,9 +171,12 @@ def _prominent_namesake(p: Place, sp: Span, named: set[str | None]) -> Place | N
 def _namesake_by_its_own_name(p: Place, sp: Span, named: set[str | None]) -> Place | None:
     """ "Constanța" in a story about Romania: a city matched only by one of its foreign names
     (Konstanz, "Constanta" in Romanian) gives way to a city of at least its size whose own name
-    it is, in a country the article names."""
+    it is, in a country the article names; anywhere, a far bigger one ("Denver" with Texas named
+    is Denver, not Denver City, Texas)."""
     if p.kind not in ("city", "site") or name_key(p.name) == sp.key:
         return None
+    floor = max(PROMINENT_POPULATION, PROMINENCE_RATIO * p.population)
     return _biggest(c for c in sp.candidates
-                    if c.kind == "city" and name_key(c.name) == sp.key and c.country_code in named
-                    and c.country_code != p.country_code and c.population >= p.population)
+                    if c.kind == "city" and name_key(c.name) == sp.key
+                    and ((c.country_code in named and c.country_code != p.country_code and c.population >= p.population)
+                         or c.population >= floor))

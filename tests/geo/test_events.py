@@ -471,3 +471,8 @@ def test_where_a_spokesperson_spoke_is_no_stop(fake_gazetteer):
     (ev,), _ = events_of("The ship arrived at Portgrad on Wednesday, according to a spokesperson in Kursk.",
                          fake_gazetteer)
     assert names(ev.destinations) == ["Portgrad"]
+
+
+def test_wading_across_a_river_into_a_town(fake_gazetteer):
+    (ev,), _ = events_of("About 1,900 people waded from Kursk into Voronezh overnight.", fake_gazetteer)
+    assert names(ev.origins) == ["Kursk"] and names(ev.destinations) == ["Voronezh"]

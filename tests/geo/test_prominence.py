@@ -102,3 +102,16 @@ def test_a_far_hamlet_matched_by_another_name_is_dropped():
     assert [m.surface for m in prefer_prominent(text, mentions, spans)] == ["Abeche", "Chad"]
     own = [Span(43, 47, "Tine", "tigne", (tigne,))]  # called by its own name: kept
     assert len(prefer_prominent(text, mentions[:2] + [Mention("d", 43, 47, "Tine", tigne)], spans[:2] + own)) == 3
+
+
+def test_a_far_bigger_city_of_the_very_name_beats_a_town_matched_by_an_alias():
+    denver = P("dv", "Denver", "US", 729_000, adm="US.CO")
+    denver_city = P("dc", "Denver City", "US", 4_800, adm="US.TX")
+    texas = P("tx", "Texas", "US", 29_000_000, "region", "ADM1", adm="US.TX")
+    text = "A bus left for Denver, while Texas officials watched."
+    assert run(text, [("Denver", denver_city, [denver, denver_city]), ("Texas", texas, [texas])]) == ["dv", "tx"]
+    # not for a town of its own name, nor for a city not far bigger
+    assert run(text, [("Denver", P("dc2", "Denver", "US", 4_800), [denver, P("dc2", "Denver", "US", 4_800)]),
+                      ("Texas", texas, [texas])]) == ["dc2", "tx"]
+    small = P("dv2", "Denver", "US", 40_000)
+    assert run(text, [("Denver", denver_city, [small, denver_city]), ("Texas", texas, [texas])]) == ["dc", "tx"]
