@@ -23,7 +23,7 @@ from geo.text import lowered_matches_alike, zone_at
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
 _MOVE = r"divert(?:ed|ing|s)?|transit(?:ed|ing|s)?(?= the| through)|pass(?:ed|ing)(?! away)|carried|taken (?=to |back to |on to |from )|(?:roll|limp|steam|chug)(?:ed|ing|s)? (?:[\w-]+ )?(?=through |into |past |across |toward|to |out of |back )|(?:took|take|takes|taking) (?:them|him|her|it|us|the [\w-]+|[\w-]+ of the [\w-]+) (?=to |back to |on to )|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing)|transports?(?! (?:aircraft|planes?|ships?|vessels?|helicopters?|jets?|minist\w+|links?|hubs?|sector|compan\w+|networks?|costs?|capacity|squadrons?|fleets?|infrastructure|routes?|corridors?)\b)|shift(?:ed|ing|s)?(?= (?:from|to|back|out)\b| [\w-]+ (?:from|to)\b)|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|(?<!the )(?<!a )(?<!this )(?<!that )move(?= on\b| to\b| from\b| into\b| back\b| out\b| toward)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying|y|ies)|travel(?:s|l?ed|l?ing)?|(?:walk(?:ed|ing|s)?|trek(?:ked|king|s)?|wad(?:ed|ing|es?)|sw[ai]m(?:ming|s)?|board(?:ed|ing)|hik(?:ed|ing)|rode|ride|riding|drive|drives|driving)(?= (?:[\w-]+ ){0,3}?(?:from|to|into|across|through|towards?|back)\b)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|follow(?:s|ed|ing)?(?= (?:by|from|to|on)\b)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
 _HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+towards?|\s+there)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
-_ARRIVE = r"(?:is|are) (?:now |also )?expected (?:at|in)(?! \d)|converg(?:e|ed|es|ing) (?=on |in |at |near )|call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:ed|ing) (?:at|in)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen(?! as\b)|sighted|photographed|sightings? (?:[\w-]+ ){0,3}?(?=at |in |near )|disperse[ds]?|dispersed"
+_ARRIVE = r"(?:is|are) (?:now |also )?expected (?:at|in)(?! \d)|converg(?:e|ed|es|ing) (?=on |in |at |near )|call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|(?:dropp(?:ed|ing)|drops?|cast|lie at|lay at|lying at) anchor (?=at |in |off )|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:ed|ing) (?:at|in)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen(?! as\b)|sighted|filmed|unload(?:ed|ing)|offload(?:ed|ing)|photographed|sightings? (?:[\w-]+ ){0,3}?(?=at |in |near )|disperse[ds]?|dispersed"
 _STATION = r"refuel(?:l?ed|l?ing|s)? (?=in|at)|sp(?:ent|ends?|ending) (?:[\w-]+ ){1,3}?(?=in |at )|load(?:ed|ing) (?:[\w-]+ ){0,3}?(?=in |at )|stop(?:ped|ping|s)? (?:over )?(?=in|at)|halt(?:ed|ing|s)? (?=in|at)|stopovers? (?=in|at)|(?:drills?|exercis(?:es?|ed|ing)|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrisoned|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
 _TRIGGER_PATTERN = rf"\b(?:(?P<head>{_HEAD})|(?P<arrive>{_ARRIVE})|(?P<station>{_STATION})|(?P<move>{_MOVE}))\b"
 _TRIGGER = re.compile(_TRIGGER_PATTERN, re.I)
@@ -155,7 +155,7 @@ _ROLE_PREP = {
     "for": "destination", "reach": "destination", "reached": "destination", "reaches": "destination",
     "reaching": "destination", "entered": "destination", "enters": "destination", "entering": "destination",
     "enter": "destination", "arrives": "destination",
-    "in": "presence", "at": "presence", "inside": "presence", "on": "presence",
+    "in": "presence", "at": "presence", "inside": "presence", "on": "presence", "outside": "presence",
     "via": "via", "around": "via", "through": "transit", "across": "transit",
     # verbs whose direct object is where the movement starts ("fled Kabul", "leaving El Geneina")
     "leaving": "origin", "left": "origin", "leave": "origin", "leaves": "origin", "fled": "origin",
@@ -176,6 +176,8 @@ _CORRECTED = re.compile(r"\b(?:an? (?:earlier|previous) version of this (?:artic
 _EVERY = re.compile(r"\b(?:every|each) (?:year|summer|winter|spring|autumn|month|week|day|morning|evening|night)\b", re.I)
 # "does not want to travel to Miami", "have not left Kursk": no movement claimed
 _NEGATED = re.compile(r"\b(?:not|never|no longer|n['’]t)\s+(?:[\w-]+\s+){0,2}$", re.I)
+# "A separate train was filmed in X in February": told to set another movement apart from this one
+_UNRELATED = re.compile(r"\b(?:(?:a|an) (?:separate|unrelated|different)|not (?:a )?part of)\b", re.I)
 _HABITUAL = re.compile(r"\b(?:normally|usually|typically|generally|routinely|customarily|regularly|tend to|tends to)\b", re.I)
 _IN_FROM = re.compile(r"\b(?:flew|flown|came|come|sailed|arrived|moved|brought|ferried|shipped|rolled)\s+in\s+from\b", re.I)
 _RELATIVE = re.compile(r",\s+(?:where|which|who|whom|whose|after which|since when)\b", re.I)
@@ -240,12 +242,17 @@ _CLAUSE_BREAK = re.compile(r"\b(that|said|says|say|told|while|whereas|although|b
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")  # "from the 33rd Air Base in Powidz"
 
 
+_AT_ANCHOR = {"anchor", "anchored", "anchoring", "anchors", "moored", "mooring"}
+
+
 def _governing_role(between: str) -> str | None:
     """The role a preposition gives a place, looking back over bridge words."""
     words = _words_back(between)
     for k in range(len(words) - 1, -1, -1):
         w = words[k]
         lw = w.lower()
+        if lw == "off" and k > 0 and words[k - 1].lower() in _AT_ANCHOR:
+            return "presence"  # "dropped anchor off Split": a ship's stop, off the town
         if lw in _ROLE_PREP:
             if lw == "from" and k > 0 and words[k - 1].lower() in _SOURCE_WORDS:
                 return None
@@ -340,6 +347,12 @@ def _usable(timexes: list[Timex], text: str) -> list[Timex]:
                                or _REPORTED_AFTER.match(text[t.end:t.end + 30])
                                or (_DATELINE_BEFORE.search(text[max(0, t.start - 60):t.start])
                                    and _DATELINE_AFTER.match(text[t.end:t.end + 45]))))]
+
+
+def _years_before(timexes: list[Timex], published: date | None) -> bool:
+    """True if the sentence dates itself by a year before the publication's only ("in 2022")."""
+    return published is not None and any(
+        len(t.value) == 4 and t.value.isdigit() and int(t.value) < published.year for t in timexes)
 
 
 def _dates_of_stop(usable: list[Timex], stop: list[Mention], default):
@@ -465,7 +478,12 @@ def extract_events(
             used.update((ia, ib))
             last_event_sentence = si
             continue
-        if not triggers or _HABITUAL.search(sent.text, 0, triggers[-1].start()) or _EVERY.search(sent.text):
+        habit = _HABITUAL.search(sent.text, 0, triggers[-1].start()) if triggers else None
+        if habit:
+            # "the unit normally garrisoned outside X": where it is based, said of a unit that moves
+            describing = [t for t in triggers if t.group("station") and 0 <= t.start() - habit.end() <= 2]
+            triggers = [t for t in triggers if t not in describing] if describing else []
+        if not triggers or _EVERY.search(sent.text) or _UNRELATED.search(sent.text):
             continue  # "convoys normally take three weeks to reach Juba": how things go, not a claim
         roles = _roles(text, sent, in_sent, triggers)
         _home_bases(text, sent, in_sent, roles, any(t.group("move") for t in triggers))
@@ -508,7 +526,7 @@ def extract_events(
             if rel:  # "left camps in Bangladesh, where 700,000 had fled in August 2017": not this claim's date
                 stimex = [t for t in stimex if t.start < sent.start + rel.start()]
             usable = _usable(stimex, text)
-            return usable, _tightest(usable)
+            return usable, _tightest(usable), _years_before(stimex, doc.published)
 
         status = "expected" if (_EXPECTED.search(sent.text[: triggers[-1].end() + 1])
                                 or _headline_future(text, sent)) else "reported"
@@ -519,7 +537,7 @@ def extract_events(
             prev = events[-1] if events else None
             if (prev and si - last_event_sentence <= 2 and prev.relation == "move" and not prev.start
                     and _ANAPHOR.search(sent.text[: triggers[0].start()])):
-                _, (start, end, prec) = claim_dates()
+                _, (start, end, prec), _ = claim_dates()
                 if start or end:
                     events[-1] = replace(
                         prev, start=start, end=end, time_precision=prec,
@@ -528,7 +546,9 @@ def extract_events(
                     )
                     last_event_sentence = si
             continue
-        usable, (start, end, prec) = claim_dates()
+        usable, (start, end, prec), earlier = claim_dates()
+        if earlier and not (start or end):
+            continue  # "forces sent to Ukraine before 2022", told in 2025: background, not this story
         origins = _drop_containers(origins, dests)
         dests = _drop_containers(dests, origins)
         neighbour = sentences[si + 1].text if si + 1 < len(sentences) else ""
@@ -567,8 +587,8 @@ def _headline_future(text: str, sent: Sentence) -> bool:
 
 
 # "a battalion based in Oberviechtach": a participle describing the unit, no auxiliary before it.
-_HOME_BASE = re.compile(r"(?:^|\b(?:a|an|the|its|their|his|her|of)\s+)(?:[\w-]+\s+){0,3}(?:based|stationed|garrisoned|headquartered)"
-                        r"\s+(?:in|at|near)\s+(?:the\s+)?$", re.I)
+_HOME_BASE = re.compile(r"(?:^|,\s*|\b(?:a|an|the|its|their|his|her|of)\s+)(?:[\w-]+\s+){0,3}(?:based|stationed|garrisoned|headquartered)"
+                        r"\s+(?:in|at|near|outside)\s+(?:the\s+)?$", re.I)
 
 
 def _home_bases(text: str, sent: Sentence, in_sent, roles: dict[int, str], moving: bool) -> None:

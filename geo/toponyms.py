@@ -561,6 +561,13 @@ def _not_a_person(text: str, s: int, e: int, key: str, cands, persons, soft: boo
 _LEADING_MARK = re.compile(r"^(?:[’']s?|\.)")
 
 
+def _nationality_of_known_area(before: list[str], top) -> bool:
+    """ "Russian Karelia", "Turkish Cyprus": a nationality adjective before a region, a country
+    or a big city says whose it is; it does not make the two one name."""
+    return (len(before) == 1 and bool(demonym_key(before[0]))
+            and (top.kind in ("region", "country") or (top.kind == "city" and top.population >= 100_000)))
+
+
 def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found, modifiers=False) -> bool:
     surface = text[s:e]
     top = cands[0]
@@ -599,7 +606,8 @@ def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found, modifi
         cut = max((k for k, w in enumerate(before) if w in _CONNECTORS), default=-1)
         before = before[cut + 1:]  # "Chongjin and Hamhung": a connector ends the name before it
         before_keys = [name_key(w) for w in before]
-        if not (all(k in _DIRECTIONS for k in before_keys) or _is_place_key(" ".join(before_keys), found)):
+        if not (all(k in _DIRECTIONS for k in before_keys) or _is_place_key(" ".join(before_keys), found)
+                or _nationality_of_known_area(before, top)):
             if not (before_keys == ["the"] and e == run_end) and not (
                     modifiers and all(k in _NEVER or k in _DIRECTIONS for k in before_keys)):
                 return False

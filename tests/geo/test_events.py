@@ -476,3 +476,33 @@ def test_where_a_spokesperson_spoke_is_no_stop(fake_gazetteer):
 def test_wading_across_a_river_into_a_town(fake_gazetteer):
     (ev,), _ = events_of("About 1,900 people waded from Kursk into Voronezh overnight.", fake_gazetteer)
     assert names(ev.origins) == ["Kursk"] and names(ev.destinations) == ["Voronezh"]
+
+
+def test_a_unit_normally_garrisoned_somewhere_still_moves(fake_gazetteer):
+    (ev,), _ = events_of("Soldiers of the brigade, normally garrisoned outside Kursk, have been moved west to Voronezh.",
+                         fake_gazetteer)
+    assert names(ev.origins) == ["Kursk"] and names(ev.destinations) == ["Voronezh"]
+
+
+def test_sightings_on_video_and_unloading_place_the_actor(fake_gazetteer):
+    (ev,), _ = events_of("A video filmed on 7 October at the freight yard in Kursk shows a train carrying tanks.",
+                         fake_gazetteer)
+    assert names(ev.destinations) == ["Kursk"] and ev.start == date(2024, 10, 7)
+    (ev,), _ = events_of("Satellite images show armoured vehicles being unloaded at the station in Voronezh.",
+                         fake_gazetteer)
+    assert names(ev.destinations) == ["Voronezh"]
+
+
+@pytest.mark.parametrize("text", [
+    "A separate train was filmed unloading armoured vehicles in Kursk in February.",
+    "Most of the forces based in Kursk before 2022 were sent to Voronezh.",
+])
+def test_other_movements_and_earlier_years_are_background(fake_gazetteer, text):
+    assert events_of(text, fake_gazetteer)[0] == []
+
+
+def test_dropping_anchor_off_a_town_is_a_stop(fake_gazetteer):
+    (ev,), _ = events_of("The carrier dropped anchor off Portgrad on Tuesday.", fake_gazetteer)
+    assert names(ev.destinations) == ["Portgrad"] and ev.relation == "arrive" and ev.mode == "ship"
+    assert events_of("The destroyer is forward-deployed at Kursk and is not part of the current deployment.",
+                     fake_gazetteer)[0] == []

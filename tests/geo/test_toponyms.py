@@ -148,3 +148,9 @@ def test_lowercase_vocabulary_is_the_set_of_lowercase_prose_words():
         keys = set(re.findall(r"\w+", text.lower())) | {"", "a", "clos", "kursk", "café", "x y"}
         for key in sorted(keys):
             assert (key in vocabulary) == (key in words), (text, key)
+
+
+def test_a_nationality_before_a_region_or_big_city_is_not_part_of_its_name(real_gazetteer):
+    assert surfaces("They moved west to Russian Karelia and to Turkish Cyprus.", real_gazetteer) == ["Karelia", "Cyprus"]
+    # a small namesake behind a nationality adjective is a name of something else
+    assert surfaces("The Japanese Osprey crashed.", real_gazetteer) == []
