@@ -21,7 +21,7 @@ from geo.resolve import contains
 from geo.text import lowered_matches_alike, zone_at
 
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
-_MOVE = r"divert(?:ed|ing|s)?|transit(?:ed|ing|s)?(?= the| through)|pass(?:ed|ing)(?! away)|carried|taken (?=to |back to |on to |from )|(?:roll|limp|steam|chug)(?:ed|ing|s)? (?:[\w-]+ )?(?=through |into |past |across |toward|to |out of |back )|(?:took|take|takes|taking) (?:them|him|her|it|us|the [\w-]+|[\w-]+ of the [\w-]+) (?=to |back to |on to )|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing)|transports?(?! (?:aircraft|planes?|ships?|vessels?|helicopters?|jets?|minist\w+|links?|hubs?|sector|compan\w+|networks?|costs?|capacity|squadrons?|fleets?|infrastructure|routes?|corridors?)\b)|shift(?:ed|ing|s)?(?= (?:from|to|back|out)\b| [\w-]+ (?:from|to)\b)|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|(?<!the )(?<!a )(?<!this )(?<!that )move(?= on\b| to\b| from\b| into\b| back\b| out\b| toward)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying|y|ies)|travel(?:s|l?ed|l?ing)?|(?:walk(?:ed|ing|s)?|trek(?:ked|king|s)?|wad(?:ed|ing|es?)|sw[ai]m(?:ming|s)?|board(?:ed|ing)|hik(?:ed|ing)|rode|ride|riding|drive|drives|driving)(?= (?:[\w-]+ ){0,3}?(?:from|to|into|across|through|towards?|back)\b)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|follow(?:s|ed|ing)?(?= (?:by|from|to|on)\b)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
+_MOVE = r"divert(?:ed|ing|s)?|transit(?:ed|ing|s)?(?= the| through)|pass(?:ed|ing)(?! away)|carried|taken (?=to |back to |on to |from )|(?:roll|limp|steam|chug)(?:ed|ing|s)? (?:[\w-]+ )?(?=through |into |past |across |toward|to |out of |back )|(?:took|take|takes|taking) (?:them|him|her|it|us|the [\w-]+|[\w-]+ of the [\w-]+) (?=to |back to |on to )|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing)|transports?(?! (?:aircraft|planes?|ships?|vessels?|helicopters?|jets?|minist\w+|links?|hubs?|sector|compan\w+|networks?|costs?|capacity|squadrons?|fleets?|infrastructure|routes?|corridors?)\b)|shift(?:ed|ing|s)?(?= (?:from|to|back|out)\b| [\w-]+ (?:from|to)\b)|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|(?<!the )(?<!a )(?<!this )(?<!that )move(?= on\b| to\b| from\b| into\b| back\b| out\b| toward)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying|y|ies)|travel(?:s|l?ed|l?ing)?|(?:walk(?:ed|ing|s)?|trek(?:ked|king|s)?|wad(?:ed|ing|es?)|sw[ai]m(?:ming|s)?|board(?:ed|ing)|hik(?:ed|ing)|rode|ride|riding|drive|drives|driving)(?= (?:[\w-]+ ){0,3}?(?:from|to|into|across|through|towards?|back)\b)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|repatriat(?:ed|ing|e)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|follow(?:s|ed|ing)?(?= (?:by|from|to|on)\b)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
 _HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+towards?|\s+there)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
 _ARRIVE = r"(?:is|are) (?:now |also )?expected (?:at|in)(?! \d)|converg(?:e|ed|es|ing) (?=on |in |at |near )|call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|(?:dropp(?:ed|ing)|drops?|cast|lie at|lay at|lying at) anchor (?=at |in |off )|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:ed|ing) (?:at|in)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen(?! as\b)|sighted|filmed|unload(?:ed|ing)|offload(?:ed|ing)|photographed|sightings? (?:[\w-]+ ){0,3}?(?=at |in |near )|disperse[ds]?|dispersed"
 _STATION = r"refuel(?:l?ed|l?ing|s)? (?=in|at)|sp(?:ent|ends?|ending) (?:[\w-]+ ){1,3}?(?=in |at )|load(?:ed|ing) (?:[\w-]+ ){0,3}?(?=in |at )|stop(?:ped|ping|s)? (?:over )?(?=in|at)|halt(?:ed|ing|s)? (?=in|at)|stopovers? (?=in|at)|(?:drills?|exercis(?:es?|ed|ing)|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrisoned|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
@@ -242,6 +242,8 @@ _CLAUSE_BREAK = re.compile(r"\b(that|said|says|say|told|while|whereas|although|b
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")  # "from the 33rd Air Base in Powidz"
 
 
+# "from Kenneth Kaunda International Airport in Lusaka": the facility's name, then its town
+_FACILITY_WORDS = {"airport", "airbase", "base", "station", "barracks", "camp", "airfield", "port", "harbour", "harbor"}
 _AT_ANCHOR = {"anchor", "anchored", "anchoring", "anchors", "moored", "mooring"}
 
 
@@ -262,12 +264,15 @@ def _governing_role(between: str) -> str | None:
             if role == "presence" or lw == "around":
                 # "from beaches around Sfax": "around" only places the origin
                 # "displaced from my house in Gaza City": the place locates the origin
+                named_facility = False
                 for j in range(k - 1, max(-1, k - 7), -1):
                     lj = words[j].lower()
                     if lj in _ROLE_PREP and _ROLE_PREP[lj] in ("origin", "destination", "transit"):
                         return _ROLE_PREP[lj]
+                    named_facility = words[j][:1].isupper() and (
+                        named_facility or words[j + 1].lower() in _FACILITY_WORDS)
                     if lj in _ROLE_PREP or lj in (",",) or (lj not in _BRIDGE and not _ORDINAL.fullmatch(lj)
-                                                            and not lj.endswith(("’s", "'s"))):
+                                                            and not lj.endswith(("’s", "'s")) and not named_facility):
                         break
             return role
         if (lw in _BRIDGE or lw in (",",) or w[:1].isupper() or lw.isdigit() or lw.endswith(("’s", "'s"))
@@ -353,6 +358,14 @@ def _years_before(timexes: list[Timex], published: date | None) -> bool:
     """True if the sentence dates itself by a year before the publication's only ("in 2022")."""
     return published is not None and any(
         len(t.value) == 4 and t.value.isdigit() and int(t.value) < published.year for t in timexes)
+
+
+def _since_long_ago(usable: list[Timex], text: str, published: date | None) -> bool:
+    """ "which has been deployed in Bambari since June 2023": a presence that began months
+    before the story, of those already there (background)."""
+    return published is not None and any(
+        t.last and (published - t.last).days > 60 and text[max(0, t.start - 6):t.start].lower().endswith("since ")
+        for t in usable)
 
 
 def _dates_of_stop(usable: list[Timex], stop: list[Mention], default):
@@ -547,7 +560,8 @@ def extract_events(
                     last_event_sentence = si
             continue
         usable, (start, end, prec), earlier = claim_dates()
-        if earlier and not (start or end):
+        if (earlier and not (start or end)) or _since_long_ago(
+                [t for t in usable if (t.first, t.last) == (start, end)], text, doc.published):
             continue  # "forces sent to Ukraine before 2022", told in 2025: background, not this story
         origins = _drop_containers(origins, dests)
         dests = _drop_containers(dests, origins)

@@ -96,6 +96,8 @@ _PLACE_HEADS = {"county", "parish", "city", "township", "twp", "borough", "river
 
 # Words that may follow a place in a longer capitalised run without making it another name:
 # titles and institutions qualified by the place ("U.S. President", "Kursk Oblast Governor").
+# "Bangui M'Poko International Airport": a facility named after the town it serves
+_FACILITY_END = re.compile(r"\b(?:International Airport|Airport|Air ?[Bb]ase|Airfield|Air Force Base)\.?$")
 _QUALIFIED = {
     "president", "prime", "minister", "ministry", "secretary", "defense", "defence", "foreign",
     "army", "navy", "forces", "force", "officials", "official", "government", "governor", "mayor",
@@ -618,7 +620,9 @@ def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found, modifi
                                                                                       rest_text))):
         rest = rest_text.split()
         nxt = name_key(rest[0]) if rest else ""
-        if nxt not in _QUALIFIED and rest[0] not in _CONNECTORS and not _is_place_key(name_key(" ".join(rest)), found):
+        if nxt not in _QUALIFIED and rest[0] not in _CONNECTORS and not _is_place_key(name_key(" ".join(rest)), found) \
+                and not (top.kind == "city" and name_key(top.name) == key and _FACILITY_END.search(rest_text)
+                         and len(rest) <= 4):
             return False
     # "Manuel Gonzalez": a first name and a surname that only a small place's alternate name
     # matches ("Colonia Manuel González"), or that is no place as a whole, is a person.

@@ -506,3 +506,20 @@ def test_dropping_anchor_off_a_town_is_a_stop(fake_gazetteer):
     assert names(ev.destinations) == ["Portgrad"] and ev.relation == "arrive" and ev.mode == "ship"
     assert events_of("The destroyer is forward-deployed at Kursk and is not part of the current deployment.",
                      fake_gazetteer)[0] == []
+
+
+def test_an_airport_named_before_its_town_and_a_repatriation(fake_gazetteer):
+    (ev,), _ = events_of("The contingent was airlifted from Kenneth Kaunda International Airport in Kursk to Voronezh.",
+                         fake_gazetteer)
+    assert names(ev.origins) == ["Kursk"] and names(ev.destinations) == ["Voronezh"] and ev.mode == "air"
+    evs, _ = events_of("The outgoing contingent will travel by road to Kursk and will be repatriated to Portgrad "
+                       "on flights scheduled for 24 October.", fake_gazetteer)
+    assert [names(e.destinations) for e in evs] == [["Kursk"], ["Portgrad"]]
+    assert evs[1].origins == evs[0].destinations and all(e.status == "expected" for e in evs)
+
+
+def test_a_presence_since_months_before_is_background(fake_gazetteer):
+    assert events_of("The battalion, which has been deployed in Kursk since June 2023, takes over.",
+                     fake_gazetteer)[0] == []
+    (ev,), _ = events_of("The jets that had flown the mission since April left Kursk on Tuesday.", fake_gazetteer)
+    assert names(ev.origins) == ["Kursk"]

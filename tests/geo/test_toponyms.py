@@ -154,3 +154,9 @@ def test_a_nationality_before_a_region_or_big_city_is_not_part_of_its_name(real_
     assert surfaces("They moved west to Russian Karelia and to Turkish Cyprus.", real_gazetteer) == ["Karelia", "Cyprus"]
     # a small namesake behind a nationality adjective is a name of something else
     assert surfaces("The Japanese Osprey crashed.", real_gazetteer) == []
+
+
+def test_an_airport_named_after_its_town(real_gazetteer):
+    assert surfaces("They landed at Bangui M'Poko International Airport.", real_gazetteer) == ["Bangui"]
+    # not a person's name that some town has as an alternate name
+    assert "Kenneth" not in surfaces("They left from Kenneth Kaunda International Airport.", real_gazetteer)
