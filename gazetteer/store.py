@@ -274,10 +274,8 @@ class Gazetteer:
         extra: dict[str, list[tuple[Place, int]]] = {}
         for k, hits in self.imported.lookup(uniq).items():
             extra.setdefault(k, []).extend(hits)
-        for k in uniq:
-            user_hits = self.user.lookup(k)
-            if user_hits:
-                extra.setdefault(k, []).extend(user_hits)
+        for k, user_hits in self.user.lookup_many(uniq).items():
+            extra.setdefault(k, []).extend(user_hits)
         plain = ccs is None and near is None and kinds is None
         out = {}
         for k in uniq:

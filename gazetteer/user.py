@@ -121,6 +121,12 @@ class UserStore:
         self._load()
         return self.by_key.get(key, [])
 
+    def lookup_many(self, keys: Iterable[str]) -> dict[str, list[tuple[Place, int]]]:
+        """``lookup`` of each of ``keys`` that has places (most have none: a dict test each)."""
+        self._load()
+        by_key = self.by_key
+        return {k: by_key[k] for k in keys if k in by_key} if by_key else {}
+
     def all(self) -> list[Place]:
         self._load()
         return [self.places[k] for k in sorted(self.places)]

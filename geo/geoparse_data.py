@@ -46,8 +46,10 @@ def abbreviations() -> frozenset[str]:
                      if (r.get("abbrev") or "").strip() == "1" and r.get("alias"))
 
 
+@lru_cache(maxsize=100_000)
 def demonym_key(surface: str) -> str | None:
-    """The demonym key of ``surface`` ("Russians" -> "russian"), or None."""
+    """The demonym key of ``surface`` ("Russians" -> "russian"), or None. Memoised (bounded):
+    the recogniser asks it of most capitalised words, the same ones in every article."""
     table = demonyms()
     k = name_key(surface)
     if k in table:

@@ -171,57 +171,68 @@ _CONTEXT = ("country", "country_cnt", "admin1", "admin1_cnt", "inside", "inside_
 _NO_DOT = -3.0  # below any dot product of two unit vectors: "no such place"
 
 
-class _Memo(dict):
-    """A bounded memo of a pure function of one hashable value. The same places, distances
-    and counts recur in every article, and ``math.acos``/``math.exp`` are the costly part of
-    a feature (numpy's vectorised versions may differ from them in the last bit)."""
+class _Memo:
+    """A bounded memo of a pure function of one number to a tuple of ``width`` floats, read for
+    many numbers at once as the rows of an array. The same places, distances and counts recur
+    in every article, and ``math.acos``/``math.exp`` are the costly part of a feature (numpy's
+    vectorised versions may differ from them in the last bit); the results are kept in one
+    array so that a lookup of a hundred values is one dict pass and one gather, not a hundred
+    Python floats put into an array one by one."""
 
-    def __init__(self, fn, limit: int = 100_000):
-        super().__init__()
+    def __init__(self, fn, width: int = 1, limit: int = 100_000):
         self.fn, self.limit = fn, limit
+        self.row: dict[float, int] = {}
+        self.table = np.empty((1024, width))
 
-    def __missing__(self, x):
-        if len(self) >= self.limit:
-            self.clear()
-        value = self[x] = self.fn(x)
-        return value
+    def rows(self, values: list) -> np.ndarray:
+        """``fn`` of each of ``values``, one row each."""
+        row = self.row
+        if len(row) + len(values) > self.limit:
+            row.clear()
+        found = list(map(row.get, values))
+        if None in found:
+            for i, v in enumerate(values):
+                if found[i] is None:
+                    found[i] = self._add(v)
+        return self.table[found]
+
+    def _add(self, v) -> int:
+        r = self.row.get(v)
+        if r is None:
+            r = self.row[v] = len(self.row)
+            if r == len(self.table):
+                self.table = np.concatenate([self.table, np.empty_like(self.table)])
+            self.table[r] = self.fn(v)
+        return r
 
 
 _CNT = _Memo(lambda n: 1 - math.exp(-n / 2))
 _NEAR_ANY = _Memo(lambda dot: math.exp(-_km_of_dot(dot) / 100.0))
-_NEAR = _Memo(lambda dot: (math.exp(-_km_of_dot(dot) / 150.0), math.exp(-_km_of_dot(dot) / 800.0)))
+_NEAR = _Memo(lambda dot: (math.exp(-_km_of_dot(dot) / 150.0), math.exp(-_km_of_dot(dot) / 800.0)), width=2)
 
 
 def _mapped(memo: _Memo, values: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """``memo`` of each present value, 0.0 elsewhere."""
-    out = np.zeros(len(values))
+    """``memo`` of each present value (a row each), 0.0 elsewhere."""
+    out = np.zeros((len(values), memo.table.shape[1]))
     where = np.flatnonzero(present)
-    out[where] = [memo[v] for v in values[where].tolist()]
+    if len(where):
+        out[where] = memo.rows(values[where].tolist())
     return out
-
-
-def _mapped_pairs(memo: _Memo, values: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The two items of ``memo`` of each present value as two arrays, 0.0 elsewhere."""
-    first, second = np.zeros(len(values)), np.zeros(len(values))
-    where = np.flatnonzero(present)
-    found = [memo[v] for v in values[where].tolist()]
-    if found:
-        first[where], second[where] = zip(*found)
-    return first, second
 
 
 def _saturating(counts: np.ndarray, present: np.ndarray) -> np.ndarray:
     """``1 - exp(-count / 2)`` of each present count, 0.0 elsewhere."""
-    table = np.array([_CNT[n] for n in range(int(counts.max(initial=0)) + 1)])
+    table = _CNT.rows(list(range(int(counts.max(initial=0)) + 1)))[:, 0]
     return np.where(present, table[counts], 0.0)
 
 
-def _codes(values: np.ndarray) -> np.ndarray:
+def _codes(values: list[int]) -> np.ndarray:
     """Small integer codes (below ``len(values)``) of interned values (see :func:`_interned`),
     equal where the values are equal; a falsy value (-1) gets ``len(values)``, a code that
-    stands for "matches nothing" (no eligible place has it)."""
-    _, codes = np.unique(values, return_inverse=True)
-    return np.where(values < 0, len(values), codes.reshape(-1))
+    stands for "matches nothing" (no eligible place has it). (A dict, not ``np.unique``: the
+    arrays hold an article's candidates, a few hundred at most in news, where numpy's sorting costs more than it saves.)"""
+    code: dict[int, int] = {-1: len(values)}
+    return np.array([code.setdefault(v, len(code) - 1) for v in values], dtype=np.intp)
 
 
 #: what the features need of a place, as numbers (flags as 0/1, strings interned): unit vector,
@@ -312,6 +323,7 @@ class _Doc:
         self.key = np.repeat(np.arange(len(self.bounds)), sizes)
         self.rank = np.arange(len(self.places)) - self.starts[self.key]
         self._place_arrays(position)
+        self.dots: np.ndarray | None = None
         self.fixed = self._fixed_columns(spans, quals)
         self.fixed_total = _weighted_sum(self.fixed, _FIXED, np.zeros(len(self.places)))
 
@@ -322,10 +334,14 @@ class _Doc:
         cands: dict[str, list[Place]] = {}
         position: dict[str, Place] = {}
         plausible = _PLAUSIBLE
+        seen: dict[tuple[str, bool], tuple[Place, ...]] = {}  # the spans of a key share their candidates
         for i, sp in enumerate(spans):
             if not sp.candidates:
                 continue
             qualified = bool(quals.get(i))
+            if seen.get((sp.key, qualified)) == sp.candidates:
+                continue  # nothing new for ``position``
+            seen[sp.key, qualified] = sp.candidates
             done = plausible.get((sp.key, qualified))
             if done is None or done[0] != sp.candidates:
                 if len(plausible) >= 100_000:
@@ -349,7 +365,7 @@ class _Doc:
         self.big, self.is_country, self.is_region = flag["big"], flag["country"], flag["region"]
         self.is_local, self.not_adm1, self.is_adm2 = flag["local"], flag["not_adm1"], flag["adm2"]
         self.is_water, self.has_cc, self.has_a1 = flag["water"], flag["has_cc"], flag["has_a1"]
-        self.cc, self.a1, self.pid = (_codes(column) for column in rec[:, 14:17].astype(np.intp).T)
+        self.cc, self.a1, self.pid = (_codes(column) for column in rec[:, 14:17].astype(np.intp).T.tolist())
         # the code an area compares with the places inside it (``contains``): a country its
         # country code, an admin1 region (ADM1 or of unknown level) its admin1 code
         none = len(places)
@@ -406,17 +422,25 @@ class _Doc:
                            if p.admin1_code else 0.0 for p, ki in zip(self.places, self.key.tolist())], dtype=float)
         best = self._max_dot(np.flatnonzero((self.rank < POOL) & ~self.is_country))
         near = ~self.is_country & (best > _NO_DOT)
-        return (a1_any, self.has_a1.copy()), (_mapped(_NEAR_ANY, best, near), near)
+        return (a1_any, self.has_a1.copy()), (_mapped(_NEAR_ANY, best, near)[:, 0], near)
 
     def _max_dot(self, cols: np.ndarray) -> np.ndarray:
         """For every row, the largest dot product of its unit vector with that of a ``cols``
-        row of another key (``_NO_DOT`` if there is none), summed as (x0*y0 + x1*y1) + x2*y2."""
+        row of another key (``_NO_DOT`` if there is none)."""
         if not len(cols):
             return np.full(len(self.places), _NO_DOT)
-        a, b = self.vec, self.vec[cols]
-        dots = a[:, 0:1] * b[:, 0] + a[:, 1:2] * b[:, 1] + a[:, 2:3] * b[:, 2]
-        dots[self.key[:, None] == self.key[cols][None, :]] = _NO_DOT
-        return dots.max(axis=1)
+        return self._dots()[:, cols].max(axis=1)
+
+    def _dots(self) -> np.ndarray:
+        """The dot products of every row's unit vector with every other's, summed as
+        (x0*y0 + x1*y1) + x2*y2, and ``_NO_DOT`` between rows of one key: worked out once per
+        document for the soft context and every round's nearest anchor."""
+        if self.dots is None:
+            a = self.vec
+            dots = a[:, 0:1] * a[:, 0] + a[:, 1:2] * a[:, 1] + a[:, 2:3] * a[:, 2]
+            dots[self.key[:, None] == self.key[None, :]] = _NO_DOT
+            self.dots = dots
+        return self.dots
 
     # ------------------------------------------------------------ rounds
     def first_rows(self) -> np.ndarray:
@@ -455,7 +479,7 @@ class _Doc:
         per = np.maximum(n_others, 1)
         best = self._max_dot(anchors[self.is_local[anchors]])
         near = some & ~self.is_country & (best > _NO_DOT)
-        near_by, near_far = _mapped_pairs(_NEAR, best, near)
+        near_by, near_far = _mapped(_NEAR, best, near).T
         admin1 = some & self.has_a1
         return {
             "country": (np.where(some, same_cc / per, 0.0), some),
