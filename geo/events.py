@@ -782,7 +782,8 @@ def _same_clause(sentence: str, triggers, start: int, end: int) -> bool:
     return best is not None and not _CLAUSE_BREAK.search(best[1])
 
 
-_NEAR = re.compile(r",\s+(?:near|outside|close to|not far from)\s+(?:the\s+)?(?:(?:city|town|port)\s+of\s+)?")
+_NEAR = re.compile(r"(?:,|\s+(?:air ?base|(?:naval |military )?base|airport|airfield|air station|barracks|camp|port))"
+                   r"\s+(?:near|outside|close to|not far from)\s+(?:the\s+)?(?:(?:city|town|port|capital)\s+(?:of\s+)?)?")
 
 
 def _qualifies(text: str, m: Mention, in_sent: list[tuple[int, Mention]]) -> bool:

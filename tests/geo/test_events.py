@@ -523,3 +523,10 @@ def test_a_presence_since_months_before_is_background(fake_gazetteer):
                      fake_gazetteer)[0] == []
     (ev,), _ = events_of("The jets that had flown the mission since April left Kursk on Tuesday.", fake_gazetteer)
     assert names(ev.origins) == ["Kursk"]
+
+
+def test_the_air_base_outside_a_city_is_not_the_city(fake_gazetteer):
+    (ev,), _ = events_of("The plane has landed at the Baseton air base outside Portgrad.", fake_gazetteer)
+    assert names(ev.destinations) == ["Baseton"]
+    (ev,), _ = events_of("Troops moved from Kursk to bases near Voronezh.", fake_gazetteer)
+    assert names(ev.origins) == ["Kursk"] and names(ev.destinations) == ["Voronezh"]
