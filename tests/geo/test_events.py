@@ -530,3 +530,12 @@ def test_the_air_base_outside_a_city_is_not_the_city(fake_gazetteer):
     assert names(ev.destinations) == ["Baseton"]
     (ev,), _ = events_of("Troops moved from Kursk to bases near Voronezh.", fake_gazetteer)
     assert names(ev.origins) == ["Kursk"] and names(ev.destinations) == ["Voronezh"]
+
+
+def test_berthing_and_clearing_a_strait(fake_gazetteer):
+    (ev,), _ = events_of("The bulk carrier berthed in Portgrad on Sunday.", fake_gazetteer)
+    assert names(ev.destinations) == ["Portgrad"] and ev.relation == "arrive"
+    evs, _ = events_of("The ship reached the northern entrance of Portgrad on 12 October and cleared the port of Baseton "
+                       "on 15 October.", fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations), e.start) for e in evs] == [
+        ([], ["Portgrad"], date(2024, 10, 12)), (["Portgrad"], ["Baseton"], date(2024, 10, 15))]
