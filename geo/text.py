@@ -120,9 +120,12 @@ def _zones(text: str) -> tuple[tuple[int, int, str], ...]:
             if i > 0 and len(stripped) < 80:
                 pa, pb, prev = nonblank[i - 1]
                 out.append((pa, pb, "caption"))
-        elif stripped.startswith(("•", "* ", "- ", "· ")):
-            out.append((a, b, "list"))
+        elif stripped.startswith(("•", "* ", "- ", "· ")) and not _BULLET_SENTENCE.search(stripped):
+            out.append((a, b, "list"))  # headline lists, tags; a factbox's bullets are sentences of the story
     return tuple(sorted(out))
+
+
+_BULLET_SENTENCE = re.compile(r"\w[\w\s,'’()-]{40,}[.!?][\"'”’)]?$")
 
 
 def zone_at(text: str, offset: int) -> str | None:

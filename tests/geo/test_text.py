@@ -15,3 +15,12 @@ def test_zones_mark_captions_and_feeds():
     assert zone_at(text, text.index("Soldiers")) == "caption"
     assert zone_at(text, text.index("More story")) is None
     assert zone_at(text, text.index("Unrelated")) == "feed"
+
+
+def test_bullets_that_are_sentences_are_story_text():
+    text = ("Here is what is known so far:\n\n"
+            "* An Indian Navy landing ship took 412 people out of Aden on Sunday and docked in Djibouti on Monday.\n\n"
+            "Related:\n- Fighting closes Aden airport\n- Five things to know about Yemen\n")
+    assert zone_at(text, text.index("An Indian")) is None
+    assert zone_at(text, text.index("Fighting closes")) == "list"
+    assert zone_at(text, text.index("Five things")) == "list"
