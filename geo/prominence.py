@@ -38,6 +38,8 @@ def prefer_prominent(text: str, mentions: list[Mention], spans: list[Span]) -> l
     in a country the article is about ("Camp Ādaži" in a story about Latvia)."""
     named = {m.place.country_code for m in mentions if m.place is not None and m.place.kind == "country"}
     nearby = _namesakes_by_their_neighbours(text, mentions, spans)
+    # (key, id of the place) -> (candidates, place, namesake): the mentions of a name share them
+    better_of: dict[tuple[str, int], tuple[tuple[Place, ...], Place, Place | None]] = {}
     out = []
     for k, (m, sp) in enumerate(zip(mentions, spans)):
         p = m.place
@@ -49,10 +51,18 @@ def prefer_prominent(text: str, mentions: list[Mention], spans: list[Span]) -> l
         if p is None or _qualified(text, mentions, k):
             out.append(m)
             continue
-        better = (nearby.get(sp.key) or _city_of_province(p, sp) or _prominent_namesake(p, sp, named)
-                  or _capital_of_the_same_name(p, sp) or _namesake_by_its_own_name(p, sp, named))
+        done = better_of.get((sp.key, id(p)))
+        if done is None or done[1] is not p or done[0] != sp.candidates:
+            done = better_of[sp.key, id(p)] = (sp.candidates, p, _better_namesake(p, sp, named, nearby))
+        better = done[2]
         out.append(replace(m, place=better) if better is not None else m)
     return out
+
+
+def _better_namesake(p: Place, sp: Span, named: set[str | None], nearby: dict[str, Place]) -> Place | None:
+    """The namesake the story means instead of ``p``, if any (see the module docstring)."""
+    return (nearby.get(sp.key) or _city_of_province(p, sp) or _prominent_namesake(p, sp, named)
+            or _capital_of_the_same_name(p, sp) or _namesake_by_its_own_name(p, sp, named))
 
 
 NEIGHBOUR_KM = 300  # a namesake this close to a town told in the same sentence is the one meant
@@ -67,6 +77,7 @@ def _namesakes_by_their_neighbours(text: str, mentions: list[Mention], spans: li
     per name, so every mention of it moves together."""
     out: dict[str, Place] = {}
     starts = [o.start for o in mentions]  # in text order
+    breaks = _SentenceBreaks(text)
     for m, sp in zip(mentions, spans):
         p = m.place
         if p is None or p.kind not in ("city", "site") or sp.key in out or len(sp.candidates) < 2:
@@ -75,7 +86,7 @@ def _namesakes_by_their_neighbours(text: str, mentions: list[Mention], spans: li
         around = mentions[lo:hi]
         towns = [o.place for o in around
                  if o is not m and o.place is not None and o.place.kind in ("city", "site") and o.surface != m.surface
-                 and not _sentence_between(text, o.start, m.start)]
+                 and not breaks.between(o.start, m.start)]
         if not towns:
             continue
         chosen = min(km(p, t) for t in towns)
@@ -90,9 +101,33 @@ def _namesakes_by_their_neighbours(text: str, mentions: list[Mention], spans: li
     return out
 
 
-def _sentence_between(text: str, a: int, b: int) -> bool:
-    lo, hi = min(a, b), max(a, b)
-    return re.search(r"[.!?]\s+[A-Z\"“]|\n", text[lo:hi]) is not None
+_BREAK = re.compile(r"[.!?]\s+[A-Z\"“]")
+
+
+class _SentenceBreaks:
+    """Whether a sentence ends between two offsets: ``text[lo:hi]`` holds a line end, or a
+    full stop, question or exclamation mark, space and a capital or quote. The stops are found
+    once per text (on first use) instead of searching the text between every pair of places.
+    A stop lies within ``[lo, hi)`` when the first one at or after ``lo`` ends by ``hi``: the
+    space after a mark is matched greedily up to a character that cannot be a space, so a
+    stop's match is the same in the whole text as in any slice that holds it."""
+
+    __slots__ = ("text", "starts", "ends")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts: list[int] | None = None
+        self.ends: list[int] = []
+
+    def between(self, a: int, b: int) -> bool:
+        lo, hi = min(a, b), max(a, b)
+        if self.text.find("\n", lo, hi) >= 0:
+            return True
+        if self.starts is None:
+            found = [m.span() for m in _BREAK.finditer(self.text)]
+            self.starts, self.ends = [s for s, _ in found], [e for _, e in found]
+        i = bisect_left(self.starts, lo)
+        return i < len(self.starts) and self.ends[i] <= hi
 
 
 STRAY_KM = 2000  # a hamlet matched by another name this far from all the story's places is not meant

@@ -229,8 +229,8 @@ def _saturating(counts: np.ndarray, present: np.ndarray) -> np.ndarray:
 def _codes(values: list[int]) -> np.ndarray:
     """Small integer codes (below ``len(values)``) of interned values (see :func:`_interned`),
     equal where the values are equal; a falsy value (-1) gets ``len(values)``, a code that
-    stands for "matches nothing" (no eligible place has it). (A dict, not ``np.unique``: the
-    arrays hold an article's candidates, a few hundred at most in news, where numpy's sorting costs more than it saves.)"""
+    stands for "matches nothing" (no eligible place has it). A dict, not ``np.unique``: the
+    arrays hold one article's candidates, where numpy's sorting costs more than it saves."""
     code: dict[int, int] = {-1: len(values)}
     return np.array([code.setdefault(v, len(code) - 1) for v in values], dtype=np.intp)
 
