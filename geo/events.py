@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Callable
 
 from gazetteer.place import Place
@@ -23,7 +23,7 @@ from geo.text import lowered_matches_alike, zone_at
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
 _MOVE = r"divert(?:ed|ing|s)?|transit(?:ed|ing|s)?(?= the| through)|pass(?:ed|ing)(?! away)|cleared(?= the )|carried|taken (?=to |back to |on to |from )|(?:roll|limp|steam|chug)(?:ed|ing|s)? (?:[\w-]+ )?(?=through |into |past |across |toward|to |out of |back )|(?:took|take|takes|taking) (?:them|him|her|it|us|the [\w-]+|[\w-]+ of the [\w-]+) (?=to |back to |on to )|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing)|transports?(?! (?:aircraft|planes?|ships?|vessels?|helicopters?|jets?|minist\w+|links?|hubs?|sector|compan\w+|networks?|costs?|capacity|squadrons?|fleets?|infrastructure|routes?|corridors?)\b)|shift(?:ed|ing|s)?(?= (?:from|to|back|out)\b| [\w-]+ (?:from|to)\b)|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|(?<!the )(?<!a )(?<!this )(?<!that )move(?= on\b| to\b| from\b| into\b| back\b| out\b| toward)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying|y|ies)|travel(?:s|l?ed|l?ing)?|(?:walk(?:ed|ing|s)?|trek(?:ked|king|s)?|wad(?:ed|ing|es?)|sw[ai]m(?:ming|s)?|board(?:ed|ing)|hik(?:ed|ing)|rode|ride|riding|drive|drives|driving)(?= (?:[\w-]+ ){0,3}?(?:from|to|into|across|through|towards?|back)\b)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|repatriat(?:ed|ing|e)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|follow(?:s|ed|ing)?(?= (?:by|from|to|on)\b)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
 _HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+towards?|\s+there)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
-_ARRIVE = r"(?:is|are) (?:now |also )?expected (?:at|in)(?! \d)|converg(?:e|ed|es|ing) (?=on |in |at |near )|call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|(?:dropp(?:ed|ing)|drops?|cast|lie at|lay at|lying at) anchor (?=at |in |off )|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:ed|ing) (?:at|in)|berth(?:ed|ing|s)? (?:at|in|alongside)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen(?! as\b)|sighted|filmed|unload(?:ed|ing)|offload(?:ed|ing)|photographed|sightings? (?:[\w-]+ ){0,3}?(?=at |in |near )|disperse[ds]?|dispersed"
+_ARRIVE = r"(?:is|are) (?:now |also |then )?(?:expected|due) (?:at|in)(?! \d)|converg(?:e|ed|es|ing) (?=on |in |at |near )|call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|(?:dropp(?:ed|ing)|drops?|cast|lie at|lay at|lying at) anchor (?=at |in |off )|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:ed|ing) (?:at|in)|berth(?:ed|ing|s)? (?:at|in|alongside)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen(?! as\b)|sighted|filmed|unload(?:ed|ing)|offload(?:ed|ing)|photographed|sightings? (?:[\w-]+ ){0,3}?(?=at |in |near )|disperse[ds]?|dispersed"
 _STATION = r"refuel(?:l?ed|l?ing|s)? (?=in|at)|sp(?:ent|ends?|ending) (?:[\w-]+ ){1,3}?(?=in |at )|load(?:ed|ing) (?:[\w-]+ ){0,3}?(?=in |at )|stop(?:ped|ping|s)? (?:over )?(?=in|at)|halt(?:ed|ing|s)? (?=in|at)|stopovers? (?=in|at)|(?:drills?|exercis(?:es?|ed|ing)|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrisoned|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
 _TRIGGER_PATTERN = rf"\b(?:(?P<head>{_HEAD})|(?P<arrive>{_ARRIVE})|(?P<station>{_STATION})|(?P<move>{_MOVE}))\b"
 _TRIGGER = re.compile(_TRIGGER_PATTERN, re.I)
@@ -125,7 +125,7 @@ _DESCRIBING = re.compile(r"\b(?:which|that)\s+(?:is|are|was|were|has been|have b
                          r"charit(?:y|ies)|newspapers?|broadcasters?|universit(?:y|ies)|banks?|consultanc(?:y|ies)|"
                          r"publishers?|outlets?|start-?ups?|manufacturers?|insurers?|airlines?)\s*,?\s*$", re.I)
 _EXPECTED = re.compile(
-    r"\b(?:will|shall|(?:is|are|was|were) (?:expected |scheduled |set |due |slated |planned |planning |going )?to (?!be (?:seen|found)\b)|expected to|expected (?:at|in)\b|scheduled|plans? to|planning to|intends? to|to be (?:deployed|sent|moved|transferred|taken|flown|shipped|transported|evacuated|relocated)|could|(?-i:may)|might|would)\b",
+    r"\b(?:will|shall|(?:is|are|was|were) (?:expected |scheduled |set |due |slated |planned |planning |going )?to (?!be (?:seen|found)\b)|expected to|expected (?:at|in)\b|due (?:at|in)\b|scheduled|plans? to|planning to|intends? to|wants? to|hopes? to|hoping to|to be (?:deployed|sent|moved|transferred|taken|flown|shipped|transported|evacuated|relocated)|could|(?-i:may)|might|would)\b",
     re.I,
 )
 # Words that may stand between a preposition and the place it governs.
@@ -178,7 +178,8 @@ _EVERY = re.compile(r"\b(?:every|each) (?:year|summer|winter|spring|autumn|month
 # "does not want to travel to Miami", "have not left Kursk": no movement claimed
 _NEGATED = re.compile(r"\b(?:not|never|no longer|n['’]t)\s+(?:[\w-]+\s+){0,2}$", re.I)
 # "A separate train was filmed in X in February": told to set another movement apart from this one
-_UNRELATED = re.compile(r"\b(?:(?:a|an) (?:separate|unrelated|different)|not (?:a )?part of)\b", re.I)
+_UNRELATED = re.compile(r"\b(?:(?:a|an) (?:separate|unrelated|different)|not (?:a )?part of|(?:the )?(?:original|initial) "
+                        r"(?:itinerary|plans?|schedule|route))\b", re.I)
 _HABITUAL = re.compile(r"\b(?:normally|usually|typically|generally|routinely|customarily|regularly|tend to|tends to)\b", re.I)
 _IN_FROM = re.compile(r"\b(?:flew|flown|came|come|sailed|arrived|moved|brought|ferried|shipped|rolled)\s+in\s+from\b", re.I)
 _RELATIVE = re.compile(r",\s+(?:where|which|who|whom|whose|after which|since when)\b", re.I)
@@ -369,13 +370,46 @@ def _since_long_ago(usable: list[Timex], text: str, published: date | None) -> b
         for t in usable)
 
 
-def _dates_of_stop(usable: list[Timex], stop: list[Mention], default):
+_PAST_VERB = re.compile(r"(?:\w+ed|left|went|sent|flew|came|took|brought|drove|fled|withdrew|rode|ran|sailed|"
+                        r"reached|arrived|crossed|passed)")
+
+
+def _status_of(sent: Sentence, triggers, place: Mention | None, status: str) -> str:
+    """A sentence planning one movement may tell another as done ("left Cape Town on Monday,
+    continuing a cruise that will now take her cadets to Europe"): a past verb governing the
+    place, with no modal just before it, is a report."""
+    if status != "expected" or place is None:
+        return status
+    t = _nearest(triggers, place.start - sent.start, place.end - sent.start)
+    if _EXPECTED.search(sent.text[max(0, t.start() - 60):t.end() + 1]):
+        return status
+    return "reported" if _PAST_VERB.fullmatch(t.group(0).split()[0].lower()) else status
+
+
+def _departure_to_arrival(left, reached, published: date | None):
+    """The dates of a movement whose departure and arrival a sentence dates apart. A departure
+    on the weekday of publication told before an earlier arrival ("left on Wednesday and reached
+    Huaquillas on Friday", published on a Wednesday) was the week before."""
+    (l_start, l_end, l_prec), (r_start, r_end, r_prec) = left, reached
+    if not (l_start and r_end) or (l_start, l_end) == (r_start, r_end):
+        return reached
+    if l_start > r_end and l_start == published and l_prec <= 2 and (l_start - r_end).days < 7:
+        l_start = l_start - timedelta(days=7)
+    if l_start > r_end:
+        return reached
+    return l_start, r_end, max(l_prec, r_prec)
+
+
+def _dates_of_stop(usable: list[Timex], stop: list[Mention], default, besides=None):
     """The dates of one stop of a sentence that gives several ("reached the border on Saturday
     and is expected at Cincu on Tuesday"): of the sentence's usable dates (``_usable``), the one
     told nearest to the stop's places; the sentence's own dates when it gives one only."""
     if not stop or len({(t.first, t.last) for t in usable}) < 2:
         return default
     lo, hi = stop[0].start, stop[-1].end
+    if besides is not None and any(t.start >= hi and (t.first, t.last) != tuple(besides[:2]) for t in usable):
+        # the departure's date is not the arrival's when the arrival is dated after it is told
+        usable = [t for t in usable if (t.first, t.last) != tuple(besides[:2])]
     best = min(usable, key=lambda t: (t.start - hi if t.start >= hi else lo - t.end, t.precision))
     return best.first, best.last, best.precision
 
@@ -549,7 +583,10 @@ def extract_events(
             up only for a sentence that makes or completes a claim."""
             stimex = sentence_timexes(sent)
             if rel:  # "left camps in Bangladesh, where 700,000 had fled in August 2017": not this claim's date
-                stimex = [t for t in stimex if t.start < sent.start + rel.start()]
+                # (the clause ends at its closing comma: "..., where customs cleared it, and ran on to X on 25 May")
+                close = sent.text.find(",", rel.end())
+                lo, hi = sent.start + rel.start(), (sent.start + close if close >= 0 else sent.end)
+                stimex = [t for t in stimex if t.start < lo or t.start >= hi]
             usable = _usable(stimex, text)
             return usable, _tightest(usable), _years_before(stimex, doc.published)
 
@@ -588,12 +625,22 @@ def extract_events(
         anaphoric = bool(_ANAPHOR.search(sent.text[: triggers[0].start()]) or _IN_FROM.search(sent.text)
                          or (not start and _VEHICLES_BACK.search(sent.text[: triggers[0].start()])))
         groups = _sequence_groups(text, dests, {i for i, _ in waypoints} | departure_points, triggers, sent.start)
+        left_from = [m for _, m in origins]
         for group in _stopovers_before(groups, stopovers) or [[]]:
             g_start, g_end, g_prec = _dates_of_stop(usable, [m for _, m in group], (start, end, prec))
+            if left_from and group:
+                # "left Quito on Wednesday and reached Huaquillas on Friday": from the one day to the other
+                left = _dates_of_stop(usable, left_from, (g_start, g_end, g_prec))
+                reached = _dates_of_stop(usable, [m for _, m in group], (g_start, g_end, g_prec), besides=left)
+                g_start, g_end, g_prec = _departure_to_arrival(left, reached, doc.published)
+            left_from = []
+            first = (origins or group)[0][1] if (origins or group) else None
             events.append(Event(
                 doc.id, prior, tuple(m.place for _, m in group), relation if not prior or relation != "station" else "move",
-                status, g_start, g_end, g_prec, mode, actor, count, evidence, origin_country, anaphoric,
+                _status_of(sent, triggers, first, status), g_start, g_end, g_prec, mode, actor, count, evidence,
+                origin_country, anaphoric,
             ))
+            origins = []
             prior = tuple(m.place for _, m in group)
             relation = "move"
         used.update(i for i, _ in origins + dests)

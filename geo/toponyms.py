@@ -426,6 +426,10 @@ def _demonym_context(text: str, s: int, e: int, words, i: int, j: int) -> bool:
     return True
 
 
+_PREFIX = re.compile(r"(?<![\w-])(?:[Tt]rans|[Pp]an|[Aa]nti|[Pp]ro|[Ss]ub|[Ii]nter|[Pp]ost|[Pp]re|[Nn]on|[Nn]eo|[Mm]id|"
+                     r"[Cc]ross|[Ii]ntra|[Ee]xtra|[Ee]x)-$")
+
+
 def _hyphen_ok(text: str, s: int, e: int, hits: set[tuple[int, int]]) -> bool:
     """A part of a hyphenated word is a place only beside another place ("Kursk-Voronezh",
     "Ukraine-Russia"), not inside a name or compound ("Jong-Un", "Euro-Atlantic"), nor in a
@@ -434,8 +438,9 @@ def _hyphen_ok(text: str, s: int, e: int, hits: set[tuple[int, int]]) -> bool:
         m = re.search(r"([A-Z][a-z]+)\s+[\w’'\-]*$", text[max(0, s - 30):s])
         if m and name_key(m.group(1)) in first_names():
             return False
-    if s > 0 and text[s - 1] == "-" and not any(he == s - 1 for _, he in hits):
-        return False
+    if s > 0 and text[s - 1] == "-" and (not any(he == s - 1 for _, he in hits)
+                                         or _PREFIX.search(text, max(0, s - 8), s)):
+        return False  # "Trans-Caspian", "pan-European": a prefix, even if a place is named "Trans"
     if e < len(text) and text[e] == "-" and not any(hs == e + 1 for hs, _ in hits):
         return False
     return True

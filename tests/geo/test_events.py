@@ -539,3 +539,35 @@ def test_berthing_and_clearing_a_strait(fake_gazetteer):
                        "on 15 October.", fake_gazetteer)
     assert [(names(e.origins), names(e.destinations), e.start) for e in evs] == [
         ([], ["Portgrad"], date(2024, 10, 12)), (["Portgrad"], ["Baseton"], date(2024, 10, 15))]
+
+
+def test_departure_and_arrival_dates_span_the_movement(fake_gazetteer):
+    (ev,), _ = events_of("The train left Kursk on 29 September and reached Voronezh on 3 October.", fake_gazetteer)
+    assert (ev.start, ev.end) == (date(2024, 9, 29), date(2024, 10, 3))
+    # published on a Friday: "on Friday" told before an earlier arrival was the week before
+    (ev,), _ = events_of("They left Kursk on Friday and reached Voronezh, near the border, on Monday.", fake_gazetteer)
+    assert (ev.start, ev.end) == (date(2024, 10, 11), date(2024, 10, 14))
+    (ev,), _ = events_of("The jets left Kursk on Tuesday and landed in Voronezh the same evening.", fake_gazetteer)
+    assert ev.start == ev.end == date(2024, 10, 15)
+
+
+def test_a_relative_clause_hides_only_its_own_dates(fake_gazetteer):
+    evs, _ = events_of("It reached Kursk on 9 October, where customs cleared the cargo, and ran on to Voronezh, "
+                       "arriving on 15 October.", fake_gazetteer)
+    assert [(names(e.destinations), e.start) for e in evs] == [(["Kursk"], date(2024, 10, 9)),
+                                                               (["Voronezh"], date(2024, 10, 15))]
+
+
+def test_wanting_to_travel_is_a_plan(fake_gazetteer):
+    (ev,), _ = events_of("Most want to travel on to Kursk, and hope to leave by bus by the end of the week.",
+                         fake_gazetteer)
+    assert ev.status == "expected"
+
+
+def test_a_past_verb_in_a_sentence_of_plans_is_a_report(fake_gazetteer):
+    evs, _ = events_of("The ship left Kursk on Monday, continuing a cruise that will now take her cadets to Voronezh.",
+                       fake_gazetteer)
+    assert evs[0].status == "reported" and names(evs[0].origins) == ["Kursk"]
+    (ev,), _ = events_of("The ship is due in Portgrad on 1 November.", fake_gazetteer)
+    assert names(ev.destinations) == ["Portgrad"] and ev.status == "expected"
+    assert events_of("The original itinerary had the ship calling at Kursk and Voronezh.", fake_gazetteer)[0] == []

@@ -160,3 +160,7 @@ def test_an_airport_named_after_its_town(real_gazetteer):
     assert surfaces("They landed at Bangui M'Poko International Airport.", real_gazetteer) == ["Bangui"]
     # not a person's name that some town has as an alternate name
     assert "Kenneth" not in surfaces("They left from Kenneth Kaunda International Airport.", real_gazetteer)
+
+
+def test_a_prefix_before_a_hyphen_makes_no_place(real_gazetteer):
+    assert surfaces("The fastest run on the Trans-Caspian route and a pan-European plan.", real_gazetteer) == []
