@@ -222,7 +222,10 @@ def _run_proposals(text: str, run: _Run, modifiers: bool) -> list[tuple[int, int
     and the 16 characters after it only, and the same runs ("Kyiv", "Russian Defence
     Ministry") recur in article after article: memoised (bounded), in offsets from the run."""
     base, last = run.start, run.words[-1][1]
-    memo_key = (text[base:last + 16], tuple((s - base, e - base) for s, e in run.words), modifiers)
+    words = run.words
+    # most runs are one word, whose offsets its length gives
+    shape = last - base if len(words) == 1 else tuple((s - base, e - base) for s, e in words)
+    memo_key = (text[base:last + 16], shape, modifiers)
     found = _PROPOSALS.get(memo_key)
     if found is None:
         if len(_PROPOSALS) >= 100_000:
