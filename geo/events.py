@@ -23,7 +23,7 @@ from geo.text import lowered_matches_alike, zone_at
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
 _MOVE = r"divert(?:ed|ing|s)?|transit(?:ed|ing|s)?(?= the| through)|pass(?:ed|ing)(?! away)|cleared(?= the )|carried|taken (?=to |back to |on to |from )|(?:roll|limp|steam|chug)(?:ed|ing|s)? (?:[\w-]+ )?(?=through |into |past |across |toward|to |out of |back )|(?:took|take|takes|taking) (?:them|him|her|it|us|the [\w-]+|[\w-]+ of the [\w-]+) (?=to |back to |on to )|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing)|transports?(?! (?:aircraft|planes?|ships?|vessels?|helicopters?|jets?|minist\w+|links?|hubs?|sector|compan\w+|networks?|costs?|capacity|squadrons?|fleets?|infrastructure|routes?|corridors?)\b)|shift(?:ed|ing|s)?(?= (?:from|to|back|out)\b| [\w-]+ (?:from|to)\b)|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|(?<!the )(?<!a )(?<!this )(?<!that )move(?= on\b| to\b| from\b| into\b| back\b| out\b| toward)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying|y|ies)|travel(?:s|l?ed|l?ing)?|(?:walk(?:ed|ing|s)?|trek(?:ked|king|s)?|wad(?:ed|ing|es?)|sw[ai]m(?:ming|s)?|board(?:ed|ing)|hik(?:ed|ing)|rode|ride|riding|drive|drives|driving)(?= (?:[\w-]+ ){0,3}?(?:from|to|into|across|through|towards?|back)\b)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|repatriat(?:ed|ing|e)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|follow(?:s|ed|ing)?(?= (?:by|from|to|on)\b)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
 _HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+towards?|\s+there)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
-_ARRIVE = r"(?:is|are) (?:now |also |then )?(?:expected|due) (?:at|in)(?! \d)|converg(?:e|ed|es|ing) (?=on |in |at |near )|call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|(?:dropp(?:ed|ing)|drops?|cast|lie at|lay at|lying at) anchor (?=at |in |off )|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:ed|ing) (?:at|in)|berth(?:ed|ing|s)? (?:at|in|alongside)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen(?! as\b)|sighted|filmed|unload(?:ed|ing)|offload(?:ed|ing)|photographed|sightings? (?:[\w-]+ ){0,3}?(?=at |in |near )|disperse[ds]?|dispersed"
+_ARRIVE = r"(?:is|are) (?:now |also |then )?(?:expected|due) (?:at|in)(?! \d)|converg(?:e|ed|es|ing) (?=on |in |at |near )|call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|(?:dropp(?:ed|ing)|drops?|cast|lie at|lay at|lying at) anchor (?=at |in |off )|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:s|ed|ing)? (?:at|in)|berth(?:ed|ing|s)? (?:at|in|alongside)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen(?! as\b)|sighted|filmed|unload(?:ed|ing)|offload(?:ed|ing)|photographed|sightings? (?:[\w-]+ ){0,3}?(?=at |in |near )|disperse[ds]?|dispersed"
 _STATION = r"refuel(?:l?ed|l?ing|s)? (?=in|at)|sp(?:ent|ends?|ending) (?:[\w-]+ ){1,3}?(?=in |at )|load(?:ed|ing) (?:[\w-]+ ){0,3}?(?=in |at )|stop(?:ped|ping|s)? (?:over )?(?=in|at)|halt(?:ed|ing|s)? (?=in|at)|stopovers? (?=in|at)|(?:drills?|exercis(?:es?|ed|ing)|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrisoned|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
 _TRIGGER_PATTERN = rf"\b(?:(?P<head>{_HEAD})|(?P<arrive>{_ARRIVE})|(?P<station>{_STATION})|(?P<move>{_MOVE}))\b"
 _TRIGGER = re.compile(_TRIGGER_PATTERN, re.I)
@@ -356,6 +356,21 @@ def _usable(timexes: list[Timex], text: str) -> list[Timex]:
                                    and _DATELINE_AFTER.match(text[t.end:t.end + 45]))))]
 
 
+_CLOCK = re.compile(r"(?:(?:at|around|about|by)\s+)?\d{1,2}[:.]\d{2}(?:\s*(?:am|pm|a\.m\.|p\.m\.|hrs|h))?", re.I)
+
+
+def _heading_line(text: str, t: Timex) -> bool:
+    """True for a day's date standing as a line of its own, a section heading."""
+    if not (t.first and t.first == t.last):
+        return False
+    lo = text.rfind("\n", 0, t.start) + 1
+    hi = text.find("\n", t.end)
+    line = text[lo:hi if hi >= 0 else len(text)]
+    rest = (line[:t.start - lo] + " " + line[t.end - lo:]).lower()
+    return len(line.strip()) <= 40 and not re.sub(
+        r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|[\s*#–—\-:,.|]", "", rest)
+
+
 def _years_before(timexes: list[Timex], published: date | None) -> bool:
     """True if the sentence dates itself by a year before the publication's only ("in 2022")."""
     return published is not None and any(
@@ -502,6 +517,7 @@ def extract_events(
     if starts != sorted(starts):
         raise ValueError("mentions must come in text order")
     dated: list = []  # the timexes in text order and their starts, once a sentence asks
+    headings: list = []  # the dates standing as section headings, once a sentence asks
 
     def sentence_timexes(sent: Sentence) -> list[Timex]:
         if not dated:
@@ -509,6 +525,15 @@ def extract_events(
             dated.extend((found, [t.start for t in found]))
         found, tstarts = dated
         return found[bisect_left(tstarts, sent.start):bisect_left(tstarts, sent.end)]
+
+    def heading_date(pos: int):
+        """The date of the log or live-blog section ``pos`` is in ("THURSDAY 4 APRIL" on a line of
+        its own), if any."""
+        if not headings:
+            sentence_timexes(sentences[0])
+            headings.append([t for t in dated[0] if _heading_line(text, t)])
+        before = [t for t in headings[0] if t.end <= pos]
+        return (before[-1].first, before[-1].last, before[-1].precision) if before else None
 
     for si, sent in enumerate(sentences):
         lo, hi = bisect_left(starts, sent.start), bisect_left(starts, sent.end)
@@ -609,6 +634,9 @@ def extract_events(
                     last_event_sentence = si
             continue
         usable, (start, end, prec), earlier = claim_dates()
+        if not (start or end or earlier) or (usable and all(_CLOCK.fullmatch(t.text) for t in usable)):
+            # a log's "17:30 - leaves Trapani" under "THURSDAY 4 APRIL": the section's day
+            start, end, prec = heading_date(sent.start) or (start, end, prec)
         if (earlier and not (start or end)) or _since_long_ago(
                 [t for t in usable if (t.first, t.last) == (start, end)], text, doc.published):
             continue  # "forces sent to Ukraine before 2022", told in 2025: background, not this story

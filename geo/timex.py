@@ -2101,6 +2101,13 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _mask_blank(m: re.Match) -> str:
+    return m.group(0)[:-1] + "\x00"  # same length, not whitespace: no pattern's \s crosses it
+
+
 def extract(text: str, dct: date | None) -> list[Hit]:
     """All temporal expressions of ``text``, TIMEX3 types and values, non-overlapping, in order.
 
@@ -2108,7 +2115,11 @@ def extract(text: str, dct: date | None) -> list[Hit]:
     When a rule turns its match down ("a year" read as "a year ago" but followed by a clause),
     the other candidates within that span get their turn (the duration "a year")."""
     low = text.lower()
-    cands = sorted(_candidates(text, low), key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+    # A date never runs across a blank line ("THURSDAY 4 APRIL\n\n17:30 - ...": a heading, then
+    # a time): the candidates are looked for with each blank line's last newline masked.
+    masked = _BLANK_LINE.sub(_mask_blank, text) if "\n" in text else text
+    cands = sorted(_candidates(masked, low if masked is text else masked.lower()),
+                   key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
     occupied = bytearray(len(text) + 1)
     chosen = _choose(cands, occupied)
     doc = _Doc(text, dct)

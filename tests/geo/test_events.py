@@ -571,3 +571,11 @@ def test_a_past_verb_in_a_sentence_of_plans_is_a_report(fake_gazetteer):
     (ev,), _ = events_of("The ship is due in Portgrad on 1 November.", fake_gazetteer)
     assert names(ev.destinations) == ["Portgrad"] and ev.status == "expected"
     assert events_of("The original itinerary had the ship calling at Kursk and Voronezh.", fake_gazetteer)[0] == []
+
+
+def test_a_logs_day_headings_date_its_entries(fake_gazetteer):
+    text = ("THURSDAY 10 OCTOBER\n\n17:30 - The ship leaves Kursk, heading south.\n\n"
+            "SUNDAY 13 OCTOBER\n\n08:20 - The ship moors in Voronezh.\n")
+    evs, _ = events_of(text, fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations), e.start) for e in evs] == [
+        (["Kursk"], [], date(2024, 10, 10)), ([], ["Voronezh"], date(2024, 10, 13))]

@@ -281,3 +281,10 @@ def test_a_passive_future_looks_ahead():
     from geo.dates import find_timexes
     (t,) = find_timexes("The tanks will be loaded onto a ship in October.", date(2025, 3, 12))
     assert t.value == "2025-10"
+
+
+def test_a_date_never_runs_across_a_blank_line():
+    text = "THURSDAY 4 APRIL\n\n17:30 - The ship leaves."
+    hits = [(text[h.start:h.end], h.value) for h in extract(text, FRI)]
+    assert hits[0] == ("4 APRIL", "2025-04-04")  # the coming 4 April, from 18 October 2024
+    assert all("\n" not in text for text, _ in hits)
