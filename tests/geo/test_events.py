@@ -579,3 +579,13 @@ def test_a_logs_day_headings_date_its_entries(fake_gazetteer):
     evs, _ = events_of(text, fake_gazetteer)
     assert [(names(e.origins), names(e.destinations), e.start) for e in evs] == [
         (["Kursk"], [], date(2024, 10, 10)), ([], ["Voronezh"], date(2024, 10, 13))]
+
+
+def test_a_column_stopping_for_the_night_after_crossing_a_country(fake_gazetteer):
+    evs, _ = events_of("A column of 12 fire engines left Kursk on Tuesday morning, crossed Russia and stopped for "
+                       "the night in Baseton before driving on to Voronezh.", fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations)) for e in evs] == [
+        (["Kursk"], ["Baseton"]), (["Baseton"], ["Voronezh"])]
+    assert all(e.mode == "road" for e in evs)
+    assert events_of("Ukraine had offered two planes but withdrew the offer after a blaze broke out near Kursk.",
+                     fake_gazetteer)[0] == []
