@@ -582,6 +582,8 @@ def extract_events(
         else:
             departure_points = set()
         dests, stopovers = _stopovers_first(text, dests)
+        dests, earlier_stops = _told_backwards(text, dests)
+        stopovers = stopovers + earlier_stops
         ways = [(i, m) for i, m in in_sent if roles.get(i) == "transit"]
         if dests and not origins:
             # "entered the Red Sea after crossing the Suez Canal": passed before, told after
@@ -735,6 +737,22 @@ def _stopovers_first(text: str, dests):
         return dests, []
     stopovers = [(i, m) for i, m in dests[1:] if _STOPOVER.search(text[max(0, m.start - 60):m.start])]
     return dests, stopovers
+
+
+_AFTER_CLAUSE = re.compile(r"(?:,\s*|\s)after\s+(?!that\b|which\b|a\b|an\b|\d)", re.I)
+
+
+def _told_backwards(text: str, dests):
+    """ "arrived in Kinshasa on Wednesday, after the charter was diverted to Lubumbashi on
+    Tuesday": the stops told in the after-clause came first. Returns the destinations in
+    travel order and those moved before the first, which are stops of their own."""
+    if len(dests) < 2:
+        return dests, []
+    first = dests[0][1]
+    clause = _AFTER_CLAUSE.search(text, first.end, dests[1][1].start)
+    if not clause or "." in text[first.end:clause.start()]:
+        return dests, []
+    return dests[1:] + dests[:1], dests[1:]
 
 
 def _stopovers_before(groups, stopovers):

@@ -589,3 +589,10 @@ def test_a_column_stopping_for_the_night_after_crossing_a_country(fake_gazetteer
     assert all(e.mode == "road" for e in evs)
     assert events_of("Ukraine had offered two planes but withdrew the offer after a blaze broke out near Kursk.",
                      fake_gazetteer)[0] == []
+
+
+def test_stops_told_in_an_after_clause_came_first(fake_gazetteer):
+    evs, _ = events_of("The team finally arrived in Voronezh on Wednesday afternoon, after the charter carrying the "
+                       "squad from Portgrad was diverted to Kursk on Tuesday night.", fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations), e.start) for e in evs] == [
+        (["Portgrad"], ["Kursk"], date(2024, 10, 15)), (["Kursk"], ["Voronezh"], date(2024, 10, 16))]
