@@ -180,6 +180,9 @@ _NEGATED = re.compile(r"\b(?:not|never|no longer|n['’]t)\s+(?:[\w-]+\s+){0,2}$
 # "A separate train was filmed in X in February": told to set another movement apart from this one
 _UNRELATED = re.compile(r"\b(?:(?:a|an) (?:separate|unrelated|different)|not (?:a )?part of|(?:the )?(?:original|initial) "
                         r"(?:itinerary|plans?|schedule|route))\b", re.I)
+# "The group, mostly from Venezuela and Haiti, walked ...": who they are, not where this walk began
+_COMING_FROM = re.compile(r"\b(?:mostly|mainly|largely|chiefly|predominantly|primarily|originally|many of them|"
+                          r"most of them|all of them) from\b", re.I)
 _HABITUAL = re.compile(r"\b(?:normally|usually|typically|generally|routinely|customarily|regularly|tend to|tends to)\b", re.I)
 _IN_FROM = re.compile(r"\b(?:flew|flown|came|come|sailed|arrived|moved|brought|ferried|shipped|rolled)\s+in\s+from\b", re.I)
 _RELATIVE = re.compile(r",\s+(?:where|which|who|whom|whose|after which|since when)\b", re.I)
@@ -821,6 +824,10 @@ def _roles(text: str, sent: Sentence, in_sent: list[tuple[int, Mention]], trigge
         else:
             role = _governing_role(text[max(sent.start, m.start - 120):m.start])
         if cover and role:
+            role = None
+        coming = _COMING_FROM.search(before[-90:])
+        if role and coming and not any(
+                max(0, len(before) - 90) + coming.end() <= t.start() < len(before) for t in triggers):
             role = None
         if role and not _same_clause(sent.text, triggers, m.start - sent.start, m.end - sent.start):
             role = None

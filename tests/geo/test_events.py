@@ -596,3 +596,9 @@ def test_stops_told_in_an_after_clause_came_first(fake_gazetteer):
                        "squad from Portgrad was diverted to Kursk on Tuesday night.", fake_gazetteer)
     assert [(names(e.origins), names(e.destinations), e.start) for e in evs] == [
         (["Portgrad"], ["Kursk"], date(2024, 10, 15)), (["Kursk"], ["Voronezh"], date(2024, 10, 16))]
+
+
+def test_where_a_group_comes_from_is_no_origin_of_its_walk(fake_gazetteer):
+    (ev,), _ = events_of("The group, mostly from Russia and Ukraine, walked along the highway and reached the town "
+                         "of Voronezh on Monday night.", fake_gazetteer)
+    assert not ev.origins and names(ev.destinations) == ["Voronezh"]
