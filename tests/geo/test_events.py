@@ -602,3 +602,11 @@ def test_where_a_group_comes_from_is_no_origin_of_its_walk(fake_gazetteer):
     (ev,), _ = events_of("The group, mostly from Russia and Ukraine, walked along the highway and reached the town "
                          "of Voronezh on Monday night.", fake_gazetteer)
     assert not ev.origins and names(ev.destinations) == ["Voronezh"]
+
+
+def test_docking_and_being_taken_north(fake_gazetteer):
+    (ev,), _ = events_of("The ship was expected to dock in Portgrad late on Thursday.", fake_gazetteer)
+    assert names(ev.destinations) == ["Portgrad"] and ev.status == "expected"
+    (ev,), _ = events_of("Hundreds of buses have taken families north from Kursk to Voronezh since Sunday.",
+                         fake_gazetteer)
+    assert names(ev.origins) == ["Kursk"] and names(ev.destinations) == ["Voronezh"] and ev.mode == "road"
