@@ -21,7 +21,7 @@ from geo.resolve import contains
 from geo.text import lowered_matches_alike, zone_at
 
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
-_MOVE = r"divert(?:ed|ing|s)?|transit(?:ed|ing|s)?(?= the| through)|pass(?:ed|ing)(?! away)|cleared(?= the )|carried|taken (?=to |back to |on to |from )|(?:roll|limp|steam|chug)(?:ed|ing|s)? (?:[\w-]+ )?(?=through |into |past |across |toward|to |out of |back )|(?:took|take|takes|taking) (?:them|him|her|it|us|the [\w-]+|[\w-]+ of the [\w-]+) (?=to |back to |on to )|(?:took|taken|take|takes|taking) (?:[\w-]+ ){1,2}(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west) (?=to |from )|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing)|transports?(?! (?:aircraft|planes?|ships?|vessels?|helicopters?|jets?|minist\w+|links?|hubs?|sector|compan\w+|networks?|costs?|capacity|squadrons?|fleets?|infrastructure|routes?|corridors?)\b)|shift(?:ed|ing|s)?(?= (?:from|to|back|out)\b| [\w-]+ (?:from|to)\b)|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|(?<!the )(?<!a )(?<!this )(?<!that )move(?= on\b| to\b| from\b| into\b| back\b| out\b| toward)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?(?! (?:the|its|their|his|her|an?) (?:offer|request|bid|support|proposal|application|candidacy|claim|nomination|invitation|resolution|motion|lawsuit|charges?|ambassador|envoy)\b)|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying|y|ies)|travel(?:s|l?ed|l?ing)?|(?:walk(?:ed|ing|s)?|trek(?:ked|king|s)?|wad(?:ed|ing|es?)|sw[ai]m(?:ming|s)?|board(?:ed|ing)|hik(?:ed|ing)|rode|ride|riding|drive|drives|driving)(?= (?:[\w-]+ ){0,3}?(?:from|to|into|across|through|towards?|back)\b)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|repatriat(?:ed|ing|e)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|follow(?:s|ed|ing)?(?= (?:by|from|to|on)\b)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
+_MOVE = r"divert(?:ed|ing|s)?|transit(?:ed|ing|s)?(?= the| through)|pass(?:ed|ing)(?! away)|cleared(?= the )|carried|taken (?=to |back to |on to |from )|(?:roll|limp|steam|chug)(?:ed|ing|s)? (?:[\w-]+ )?(?=through |into |past |across |toward|to |out of |back )|(?:took|take|takes|taking) (?:them|him|her|it|us|the [\w-]+|[\w-]+ of the [\w-]+) (?=to |back to |on to )|(?:took|taken|take|takes|taking) (?!part\b|place\b|control\b|power\b|office\b|charge\b|advantage\b|note\b|care\b|steps?\b|action\b|over\b|off\b)(?:[\w,-]+ ){1,4}?(?:(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west) )?(?=to |from )|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing)|transports?(?! (?:aircraft|planes?|ships?|vessels?|helicopters?|jets?|minist\w+|links?|hubs?|sector|compan\w+|networks?|costs?|capacity|squadrons?|fleets?|infrastructure|routes?|corridors?)\b)|shift(?:ed|ing|s)?(?= (?:from|to|back|out)\b| [\w-]+ (?:from|to)\b)|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|(?<!the )(?<!a )(?<!this )(?<!that )move(?= on\b| to\b| from\b| into\b| back\b| out\b| toward)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?(?! (?:the|its|their|his|her|an?) (?:offer|request|bid|support|proposal|application|candidacy|claim|nomination|invitation|resolution|motion|lawsuit|charges?|ambassador|envoy)\b)|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying|y|ies)|travel(?:s|l?ed|l?ing)?|(?:walk(?:ed|ing|s)?|trek(?:ked|king|s)?|wad(?:ed|ing|es?)|sw[ai]m(?:ming|s)?|board(?:ed|ing)|hik(?:ed|ing)|rode|ride|riding|drive|drives|driving)(?= (?:[\w-]+ ){0,3}?(?:from|to|into|across|through|towards?|back)\b)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|repatriat(?:ed|ing|e)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|follow(?:s|ed|ing)?(?= (?:by|from|to|on)\b)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
 _HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+towards?|\s+there)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
 _ARRIVE = r"(?:is|are) (?:now |also |then )?(?:expected|due) (?:at|in)(?! \d)|converg(?:e|ed|es|ing) (?=on |in |at |near )|call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|(?:dropp(?:ed|ing)|drops?|cast|lie at|lay at|lying at) anchor (?=at |in |off )|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:s|ed|ing)? (?:at|in)|berth(?:ed|ing|s)? (?:at|in|alongside)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing|s)?(?= (?:in|at)\b)|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen(?! as\b)|sighted|filmed|unload(?:ed|ing)|offload(?:ed|ing)|photographed|sightings? (?:[\w-]+ ){0,3}?(?=at |in |near )|disperse[ds]?|dispersed"
 _STATION = r"refuel(?:l?ed|l?ing|s)? (?=in|at)|sp(?:ent|ends?|ending) (?:[\w-]+ ){1,3}?(?=in |at )|load(?:ed|ing) (?:[\w-]+ ){0,3}?(?=in |at )|stop(?:ped|ping|s)? (?:over |overnight |briefly |for the night |for [\w-]+ (?:hours?|days?|nights?) )?(?=in|at)|halt(?:ed|ing|s)? (?=in|at)|stopovers? (?=in|at)|(?:drills?|exercis(?:es?|ed|ing)|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrisoned|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
@@ -183,6 +183,9 @@ _UNRELATED = re.compile(r"\b(?:(?:a|an) (?:separate|unrelated|different)|not (?:
 # "The group, mostly from Venezuela and Haiti, walked ...": who they are, not where this walk began
 _COMING_FROM = re.compile(r"\b(?:mostly|mainly|largely|chiefly|predominantly|primarily|originally|many of them|"
                           r"most of them|all of them) from\b", re.I)
+# "We were supposed to take medicines to Sumy", "a charter due to take them to Karachi was cancelled"
+_CALLED_OFF = re.compile(r"\b(?:(?:was|were) supposed to|(?:was|were|been|is|are) (?:cancell?ed|called off|scrapped|aborted)|"
+                         r"called off)\b", re.I)
 _HABITUAL = re.compile(r"\b(?:normally|usually|typically|generally|routinely|customarily|regularly|tend to|tends to)\b", re.I)
 _IN_FROM = re.compile(r"\b(?:flew|flown|came|come|sailed|arrived|moved|brought|ferried|shipped|rolled)\s+in\s+from\b", re.I)
 _RELATIVE = re.compile(r",\s+(?:where|which|who|whom|whose|after which|since when)\b", re.I)
@@ -241,7 +244,7 @@ _CARGO_WORDS = {
     "medicine", "medicines", "vaccines", "visas", "visa", "asylum", "package", "packages", "deliveries",
     "shipments", "materiel", "tents", "grain", "water", "parts", "spares", "donations", "loans", "plans",
 }
-_CLAUSE_BREAK = re.compile(r"\b(that|said|says|say|told|while|whereas|although|but|because|which|who|according)\b|[;:]", re.I)
+_CLAUSE_BREAK = re.compile(r"\b(that|said|says|say|told|while|whereas|although|but|because|which|who|according)\b|[;:]|,\s*as\s+(?!well\b|part\b|a\b|an\b)", re.I)
 
 
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")  # "from the 33rd Air Base in Powidz"
@@ -274,8 +277,10 @@ def _governing_role(between: str) -> str | None:
                     lj = words[j].lower()
                     if lj in _ROLE_PREP and _ROLE_PREP[lj] in ("origin", "destination", "transit"):
                         return _ROLE_PREP[lj]
-                    named_facility = words[j][:1].isupper() and (
-                        named_facility or words[j + 1].lower() in _FACILITY_WORDS)
+                    nxt = words[j + 1].lower()
+                    named_facility = words[j][:1].isupper() and (  # "the Gaslini children's hospital in Genoa"
+                        named_facility or nxt in _FACILITY_WORDS or (nxt in _BRIDGE and nxt not in ("the", "a", "an"))
+                        or nxt.endswith(("'s", "’s")))
                     if lj in _ROLE_PREP or lj in (",",) or (lj not in _BRIDGE and not _ORDINAL.fullmatch(lj)
                                                             and not lj.endswith(("’s", "'s")) and not named_facility):
                         break
@@ -554,7 +559,7 @@ def extract_events(
             continue
         if zone_at(text, sent.start) or _CORRECTED.search(sent.text):
             continue  # page furniture; what a correction says an earlier version got wrong
-        highway = _highway(text, in_sent) if len(in_sent) >= 2 else None
+        highway = _highway(text, in_sent) if len(in_sent) >= 2 and not _CLOSED_WAY.search(sent.text) else None
         if highway:
             (ia, a), (ib, b), word = highway
             start, end, prec = _dates(sentence_timexes(sent), doc.published, text)
@@ -569,7 +574,7 @@ def extract_events(
             # "the unit normally garrisoned outside X": where it is based, said of a unit that moves
             describing = [t for t in triggers if t.group("station") and 0 <= t.start() - habit.end() <= 2]
             triggers = [t for t in triggers if t not in describing] if describing else []
-        if not triggers or _EVERY.search(sent.text) or _UNRELATED.search(sent.text):
+        if not triggers or _EVERY.search(sent.text) or _UNRELATED.search(sent.text) or _CALLED_OFF.search(sent.text):
             continue  # "convoys normally take three weeks to reach Juba": how things go, not a claim
         roles = _roles(text, sent, in_sent, triggers)
         _home_bases(text, sent, in_sent, roles, any(t.group("move") for t in triggers))
@@ -916,6 +921,7 @@ def _qualifies(text: str, m: Mention, in_sent: list[tuple[int, Mention]]) -> boo
     return False
 
 
+_CLOSED_WAY = re.compile(r"\b(?:closed|blocked|cut off|shut|impassable|damaged|destroyed|washed away|reopened)\b", re.I)
 _LOCATING_WAY = re.compile(r"\s+(?:on|along)\s+the\s+$")
 _WAY_BETWEEN = re.compile(r"\b(highway|motorway|road|freeway|expressway|railway|rail line|railroad|route|corridor)\s+"
                           r"(?:that\s+runs\s+|running\s+|linking\s+|connecting\s+)?(?:between|from)\s+$", re.I)

@@ -610,3 +610,24 @@ def test_docking_and_being_taken_north(fake_gazetteer):
     (ev,), _ = events_of("Hundreds of buses have taken families north from Kursk to Voronezh since Sunday.",
                          fake_gazetteer)
     assert names(ev.origins) == ["Kursk"] and names(ev.destinations) == ["Voronezh"] and ev.mode == "road"
+
+
+@pytest.mark.parametrize("text", [
+    "We were supposed to take medicines to Kursk as well, but the administration asked us not to come.",
+    "A charter flight that was due to take 180 people from Kursk to Voronezh on Tuesday was cancelled.",
+    "The road between Kursk and Voronezh remained closed for a third day.",
+])
+def test_plans_called_off_and_closed_roads_are_no_movements(fake_gazetteer, text):
+    assert events_of(text, fake_gazetteer)[0] == []
+
+
+def test_take_people_from_to_and_an_as_clause(fake_gazetteer):
+    (ev,), _ = events_of("A third train is scheduled to take another 1,200 people from Kursk to Voronezh on Saturday.",
+                         fake_gazetteer)
+    assert (names(ev.origins), names(ev.destinations), ev.status) == (["Kursk"], ["Voronezh"], "expected")
+    (ev,), _ = events_of("Two trains reached Portgrad early on Thursday, as the Baseton authorities warned of floods.",
+                         fake_gazetteer)
+    assert names(ev.destinations) == ["Portgrad"]
+    (ev,), _ = events_of("17 of the children were taken by ambulance to the Gaslini children's hospital in Voronezh.",
+                         fake_gazetteer)
+    assert names(ev.destinations) == ["Voronezh"]
