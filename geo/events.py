@@ -779,6 +779,10 @@ def _stopovers_before(groups, stopovers):
     return out
 
 
+_TRAVEL_NOUN = re.compile(r"(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|"
+                          r"shipments?|evacuations?)\b", re.I)
+
+
 def _stops_before_departure(text: str, sent: Sentence, origins, dests, triggers) -> bool:
     """True when the places a sentence is at come before the place it then leaves, in the order
     told: "loaded cargo in Shanghai and left Singapore for Rotterdam", "stopped in Kursk, then
@@ -788,7 +792,8 @@ def _stops_before_departure(text: str, sent: Sentence, origins, dests, triggers)
         return False
     last_stop = max(m.end for _, m in dests if m.start < origins[0][1].start)
     gap_lo, gap_hi = last_stop - sent.start, origins[0][1].start - sent.start
-    verbs = [t for t in triggers if gap_lo <= t.start() < gap_hi and not t.group("station")]
+    verbs = [t for t in triggers if gap_lo <= t.start() < gap_hi and not t.group("station")
+             and not _TRAVEL_NOUN.match(t.group(0))]  # "flew into Tallinn on flights from Bristol": told backwards
     return bool(verbs) and not _AFTER.search(sent.text, gap_lo, verbs[0].start() + 1)
 
 

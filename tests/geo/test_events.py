@@ -631,3 +631,10 @@ def test_take_people_from_to_and_an_as_clause(fake_gazetteer):
     (ev,), _ = events_of("17 of the children were taken by ambulance to the Gaslini children's hospital in Voronezh.",
                          fake_gazetteer)
     assert names(ev.destinations) == ["Voronezh"]
+
+
+def test_flights_from_an_origin_told_after_the_arrival(fake_gazetteer):
+    evs, _ = events_of("About 850 soldiers flew into Kursk on charter flights from Portgrad between 14 and 20 October "
+                       "and were taken by bus to Voronezh.", fake_gazetteer)
+    assert [(names(e.origins), names(e.destinations)) for e in evs] == [
+        (["Portgrad"], ["Kursk"]), (["Kursk"], ["Voronezh"])]
