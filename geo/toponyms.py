@@ -638,7 +638,8 @@ def _plausible(text, s, e, key, run: _Run, cands, lowercase_words, found, modifi
     if " " in key and key.split()[0] in first_names() and small_alias:
         return False
     if len(run.words) == 2 and name_key(text[run_start:run_start + 40].split()[0]) in first_names() \
-            and top.kind == "city" and top.population < 100_000:
+            and top.kind == "city" and top.population < 100_000 \
+            and text[run.words[0][1]:run.words[1][0]] in (" ", "-"):  # not "Granville and Cherbourg"
         whole = name_key(text[run_start:run_end])
         if not any(name_key(c.name) == whole for c in found.get(whole, ())[:5]):
             return False

@@ -164,3 +164,8 @@ def test_an_airport_named_after_its_town(real_gazetteer):
 
 def test_a_prefix_before_a_hyphen_makes_no_place(real_gazetteer):
     assert surfaces("The fastest run on the Trans-Caspian route and a pan-European plan.", real_gazetteer) == []
+
+
+def test_two_towns_joined_by_and_are_no_persons_name(real_gazetteer):
+    assert surfaces("The boats set off from Granville and Cherbourg at dawn.", real_gazetteer) == ["Granville", "Cherbourg"]
+    assert surfaces("Granville Smith said so.", real_gazetteer) == []
