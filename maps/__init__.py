@@ -2,7 +2,7 @@
 
 Public API::
 
-    write_outputs(route, out_dir, formats=FORMATS, inputs=(), title=None, extra=None) -> list[Path]
+    write_outputs(route, out_dir, formats=FORMATS, inputs=(), title=None, extra=None, processes=1) -> list[Path]
     route_to_geojson(route) -> dict;  write_geojson(route, path);  read_geojson(path) -> Route
     render_html(route, path, title=None)
     write_report(route, path, inputs, extra=None)
@@ -15,6 +15,7 @@ This package knows nothing about text processing: it imports only ``geo.model``,
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +26,7 @@ from movemap.errors import OutputError
 
 from .atomic import atomic_write
 from .exports import write_csv, write_gpkg, write_kml
+from .forked import run_tasks
 from .geojson import read_geojson, route_to_geojson, write_geojson
 from .html import render_html
 from .report import write_report
@@ -54,6 +56,9 @@ FILE_NAMES = {
     "report": ("report.json",),
 }
 _ORDER = ("geojson", "html", "gpkg", "kml", "csv")
+# Relative writing time of each format (synthetic news, 2,000 articles), to share them out
+# between processes: html 1.5 s, kml 1.5 s, gpkg 0.9 s, csv 0.6 s, geojson 0.5 s.
+_WEIGHTS = {"html": 3.0, "kml": 3.0, "gpkg": 2.0, "csv": 1.2, "geojson": 1.0}
 
 
 def write_outputs(
@@ -63,6 +68,7 @@ def write_outputs(
     inputs: Iterable[str] = (),
     title: str | None = None,
     extra: dict | None = None,
+    processes: int = 1,
 ) -> list[Path]:
     """Write the requested formats into ``out_dir`` and always report.json; return the paths.
 
@@ -70,6 +76,8 @@ def write_outputs(
     Each is written atomically. If a format fails, the others are still written, report.json
     lists the failure under ``output_errors``, and an OutputError naming every failure is raised.
     ``title`` overrides ``route.title`` in every output. Unknown format names raise ValueError.
+    ``processes`` > 1 writes independent files side by side in that many processes
+    (``maps.forked``; same bytes), report.json last, once the others are done.
     """
     wanted = list(dict.fromkeys(f.strip().lower() for f in formats if f and f.strip()))
     unknown = [f for f in wanted if f not in FORMATS]
@@ -83,27 +91,12 @@ def write_outputs(
     except OSError as exc:
         raise OutputError(f"{out}: cannot create the output folder: {exc.strerror or exc}") from exc
 
-    written: list[Path] = []
-    errors: list[str] = []
-    for fmt in _ORDER:
-        if fmt not in wanted:
-            continue
-        paths = [out / name for name in FILE_NAMES[fmt]]
-        try:
-            if fmt == "geojson":
-                write_geojson(route, paths[0])
-            elif fmt == "html":
-                render_html(route, paths[0])
-            elif fmt == "gpkg":
-                write_gpkg(route, paths[0])
-            elif fmt == "kml":
-                write_kml(route, paths[0])
-            elif fmt == "csv":
-                write_csv(route, paths[0], paths[1])
-        except OutputError as exc:
-            errors.append(str(exc))
-            continue
-        written.extend(paths)
+    writers = {"geojson": write_geojson, "html": render_html, "gpkg": write_gpkg, "kml": write_kml, "csv": write_csv}
+    paths = {fmt: [out / name for name in FILE_NAMES[fmt]] for fmt in _ORDER if fmt in wanted}
+    outcomes = run_tasks([(fmt, functools.partial(writers[fmt], route, *paths[fmt])) for fmt in paths],
+                         _WEIGHTS, processes)
+    written = [p for fmt, error in outcomes.items() if error is None for p in paths[fmt]]
+    errors = [error for error in outcomes.values() if error is not None]
 
     report_extra = {"formats": [f for f in _ORDER if f in wanted]}
     if errors:

@@ -32,7 +32,7 @@ def _formats(value: str) -> tuple[str, ...]:
 @click.option("--formats", default=",".join(ALL_FORMATS), show_default=True, help="Outputs to write.")
 @click.option("--title", default=None, help="Map title.")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(min=0),
-              help="Local processes for the per-article work (0: one per core).")
+              help="Local processes for the per-article work and for writing the outputs (0: one per core).")
 @click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
               help="Run the per-article work on a Dask cluster: a scheduler address (tcp://host:8786), "
                    "a scheduler file (.json), or 'local' for a LocalCluster of --jobs workers.")
@@ -135,7 +135,8 @@ def _build(inputs, out_dir, pub, catalog, fmts, title, jobs, dask_address, quiet
                        "(report.json: published null)", err=True)
     try:
         with _sigterm_interrupts():
-            written = write_outputs(route, Path(out_dir), formats=fmts, inputs=list(inputs), title=title)
+            written = write_outputs(route, Path(out_dir), formats=fmts, inputs=list(inputs), title=title,
+                                    processes=jobs)
     except KeyboardInterrupt:
         click.echo(f"movemap: interrupted while writing {out_dir}; each file there is complete or absent",
                    err=True)
@@ -193,6 +194,15 @@ def _close_dask(client, cluster) -> None:
                 thing.close()
             except Exception:  # noqa: BLE001 - closing after an error or Ctrl-C
                 pass
+    if client is not None:
+        # distributed's offload thread outlives the client; this process has no more use for it,
+        # and with no other thread left the outputs can be written in forked processes (maps.forked).
+        try:
+            import distributed.utils
+
+            distributed.utils._offload_executor.shutdown(wait=True)
+        except Exception:  # noqa: BLE001 - another version of distributed: the outputs are written here
+            pass
 
 
 @click.command()

@@ -13,6 +13,9 @@ def progress(total: int | None, desc: str, quiet: bool):
         return
     from tqdm import tqdm
 
+    # No monitor thread (tqdm's documented switch): it would outlive the bar, and a process with
+    # another thread alive writes its outputs one after another instead of in forked processes.
+    tqdm.monitor_interval = 0
     bar = tqdm(total=total, desc=desc, unit="doc", file=sys.stderr, leave=False, dynamic_ncols=True)
     try:
         yield bar
