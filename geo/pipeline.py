@@ -15,7 +15,6 @@ back from when its outputs are written.
 from __future__ import annotations
 
 import functools
-import heapq
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Callable, Iterable
@@ -29,7 +28,7 @@ from geo.gazetteer_port import GazetteerPort
 from geo.model import Document, DocumentMeta, DocumentStatus, Event, Evidence, Leg, Mention, Route, RoutePlace
 from geo.resolve import resolve
 from geo.route import legs_from, place_frame, place_order
-from geo.route_spill import EventCodec, spilled_legs
+from geo.route_spill import EventCodec, place_sources, spilled_legs
 from geo.spill import Spilled, SpillStore
 from geo.text import split_sentences
 from geo.toponyms import recognise
@@ -234,14 +233,16 @@ class RouteMerger:
             places.setdefault(leg.destination.id, leg.destination)
         for p in lone.values():
             places.setdefault(p.id, p)
+        unions = []
+        for pid in places:
+            groups = sorted({sink.group(leg.sources) for leg in on_route.get(pid, ())})
+            unions.append((self._place_index.get(pid), groups))
         out = []
-        for pid, place in places.items():
+        for (pid, place), sources in zip(places.items(), place_sources(store, unions)):
             i = self._place_index.get(pid)
-            legs_here = on_route.get(pid, [])
-            groups = sorted({sink.group(leg.sources) for leg in legs_here})
             out.append(RoutePlace(
-                place=place, **place_frame(place, legs_here, lone),
-                sources=Spilled(store, _union(store, i, sink, groups)),
+                place=place, **place_frame(place, on_route.get(pid, []), lone),
+                sources=sources,
                 mention_count=self._mention_counts.get(pid, 0),
                 surface_forms=tuple(sorted(self._surfaces.get(pid, ()))),
                 evidence=() if i is None else Spilled(store, functools.partial(store.place_evidence, i)),
@@ -249,21 +250,6 @@ class RouteMerger:
         out.sort(key=place_order)
         return Route(places=tuple(out), legs=tuple(legs), documents=store.documents(), title=self.title,
                      gazetteer_version=self.gazetteer_version, statuses=store.statuses())
-
-
-def _union(store: SpillStore, i: int | None, sink, groups: list[int]):
-    """The documents naming place ``i`` and those of its legs (``groups``), in document order,
-    each once."""
-
-    def items():
-        last = None
-        mine = store.place_sources(i) if i is not None else ()
-        for d in heapq.merge(mine, sink.sources(groups) if groups else ()):
-            if d != last:
-                last = d
-                yield d
-
-    return items
 
 
 def merge_analyses(

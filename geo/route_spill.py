@@ -25,7 +25,7 @@ from geo.model import Event, Evidence
 from geo.route import LegFold, _fragment_end, _joinable, _combine, _story_dates, chain
 from geo.spill import Spilled, SpillStore, key, unkey
 
-__all__ = ["EventCodec", "SpilledLegSink", "spilled_legs"]
+__all__ = ["EventCodec", "SpilledLegSink", "place_sources", "spilled_legs"]
 
 _TABLES = """
 CREATE TABLE ev_story (w INTEGER, e INTEGER, doc BLOB, pos INTEGER, pub INTEGER, frag INTEGER, om INTEGER,
@@ -38,6 +38,8 @@ CREATE TABLE ev_chain (k INTEGER PRIMARY KEY, pub INTEGER, blob BLOB);
 CREATE TABLE leg_src (agg INTEGER NOT NULL, doc BLOB NOT NULL);
 CREATE TABLE leg_ev (agg INTEGER NOT NULL, doc BLOB NOT NULL, start INTEGER, stop INTEGER, i INTEGER);
 CREATE TABLE agg_group (agg INTEGER NOT NULL, g INTEGER NOT NULL);
+CREATE TABLE union_of (k INTEGER NOT NULL, place INTEGER, g INTEGER);
+CREATE TABLE place_union (k INTEGER NOT NULL, doc BLOB NOT NULL, PRIMARY KEY (k, doc)) WITHOUT ROWID;
 """
 
 
@@ -242,3 +244,28 @@ def spilled_legs(store: SpillStore, places: dict[str, Place]) -> tuple[list, dic
     drafts = fold.drafts()
     store.commit()
     return drafts, lone, sink
+
+
+def place_sources(store: SpillStore, places: list[tuple[int | None, list[int]]]) -> list[Spilled]:
+    """For each place, given as (its number in the store's ``place_sources`` or None, the groups
+    of its legs in the ``SpilledLegSink``): the documents naming it or reporting one of its legs,
+    sorted, each once. The union is made once, in SQL, into a table (``place_union``): every
+    writer reads a place's sources, some twice, and each reading is then one indexed scan."""
+    rows = []
+    for k, (i, groups) in enumerate(places):
+        if i is not None:
+            rows.append((k, i, None))
+        rows += [(k, None, g) for g in groups]
+    store.executemany("INSERT INTO union_of VALUES (?, ?, ?)", rows)
+    store.execute("INSERT OR IGNORE INTO place_union SELECT u.k, s.doc FROM union_of u "
+                  "JOIN place_sources s ON s.place = u.place")
+    store.execute("INSERT OR IGNORE INTO place_union SELECT u.k, s.doc FROM union_of u "
+                  "JOIN agg_group a ON a.g = u.g JOIN leg_src s ON s.agg = a.agg")
+    counts = dict(store.rows("SELECT k, COUNT(*) FROM place_union GROUP BY k"))
+    store.commit()
+
+    def docs(k: int) -> Iterator[str]:
+        for (d,) in store.rows("SELECT doc FROM place_union WHERE k = ? ORDER BY doc", (k,)):
+            yield unkey(d)
+
+    return [Spilled(store, lambda k=k: docs(k), lambda k=k: counts.get(k, 0)) for k in range(len(places))]
