@@ -205,7 +205,7 @@ class RouteMerger:
         evidence = dict(a.place_evidence)
         sources: dict[tuple[int, str], None] = {}
         place_evidence: dict[tuple[int, Evidence], None] = {}
-        for m, n in compact(a).counted_mentions():
+        for m, n in (a if a.mention_counts else compact(a)).counted_mentions():  # compact already in a worker
             place = self._place(m.place)
             pid = place.id
             i = self._place_index.setdefault(pid, len(self._place_index))
