@@ -56,9 +56,9 @@ FILE_NAMES = {
     "report": ("report.json",),
 }
 _ORDER = ("geojson", "html", "gpkg", "kml", "csv")
-# Relative writing time of each format (synthetic news, 2,000 articles), to share them out
-# between processes: html 1.5 s, kml 1.5 s, gpkg 0.9 s, csv 0.6 s, geojson 0.5 s.
-_WEIGHTS = {"html": 3.0, "kml": 3.0, "gpkg": 2.0, "csv": 1.2, "geojson": 1.0}
+# Relative writing time of each format (CPU for 2,000 synthetic news articles: html 1.1-1.5 s,
+# kml 1.1 s, gpkg 0.9 s, csv 0.4 s, geojson 0.4 s), to share them out between processes.
+_WEIGHTS = {"html": 3.0, "kml": 2.5, "gpkg": 2.0, "csv": 1.0, "geojson": 1.0}
 
 
 def write_outputs(

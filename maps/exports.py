@@ -16,6 +16,7 @@ import itertools
 import json
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -433,7 +434,7 @@ def _kml(route: Route, w: _KmlWriter) -> None:
         w.leaf("name", folder)
         if role == "mention":
             w.leaf("visibility", 0)
-        for rp in members:
+        for rp in map(_read_once, members):
             w.open("Placemark", id=_xml_id("place", rp.place.id))
             w.leaf("name", rp.place.name)
             if role == "mention":
@@ -452,7 +453,7 @@ def _kml(route: Route, w: _KmlWriter) -> None:
 
     w.open("Folder")
     w.leaf("name", "Legs")
-    for leg in sorted_legs(route):
+    for leg in map(_read_once, sorted_legs(route)):
         w.open("Placemark", id=_xml_id("leg", leg.id))
         w.leaf("name", f"{leg.sequence}. {leg.origin.name} → {leg.destination.name}")
         w.leaf("description", leg_popup(leg, _docs_for(docs, _cited(leg.sources, leg.evidence)), cap=MAX_POPUP_SOURCES))
@@ -475,6 +476,13 @@ def _kml(route: Route, w: _KmlWriter) -> None:
     w.close()
     w.close()
     w.close()
+
+
+def _read_once(item):
+    """A place or leg with its sources and evidence read into tuples: its placemark uses them
+    three times (the description's citations, the description, ExtendedData) and a spilled
+    route reads them from disk each time. One item's lists at a time: memory stays flat."""
+    return replace(item, sources=tuple(item.sources), evidence=tuple(item.evidence))
 
 
 def _xml_id(kind: str, raw: str) -> str:
