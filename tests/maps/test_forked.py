@@ -20,6 +20,13 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="writers fork only where os.fork exists")
 
 
+@pytest.fixture
+def forking(monkeypatch):
+    """Fork even if an earlier test left an idle thread behind (a Dask client's, say): these
+    tests are about the forked writers, not about when forking is allowed."""
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
+
+
 def test_groups_share_the_weight_out_and_keep_the_order():
     weights = {"html": 3, "kml": 2.5, "gpkg": 2, "csv": 1, "geojson": 1}
     parts = forked.groups(["geojson", "html", "gpkg", "kml", "csv"], weights, 2)
@@ -31,7 +38,7 @@ def test_groups_share_the_weight_out_and_keep_the_order():
     assert forked.groups(["a", "b"], {}, 1) == [["a", "b"]]
 
 
-def test_side_by_side_writes_the_bytes_of_one_process(real_gazetteer, tmp_path):
+def test_side_by_side_writes_the_bytes_of_one_process(forking, real_gazetteer, tmp_path):
     from geo.pipeline import build
     from geo.read import iter_sources
 
@@ -44,7 +51,7 @@ def test_side_by_side_writes_the_bytes_of_one_process(real_gazetteer, tmp_path):
     assert sorted(x.name for x in (tmp_path / "two").iterdir()) == sorted(p.name for p in b)
 
 
-def test_a_file_that_fails_in_a_child_is_reported_and_the_others_written(route, tmp_path):
+def test_a_file_that_fails_in_a_child_is_reported_and_the_others_written(forking, route, tmp_path):
     (tmp_path / "route.kml").mkdir()  # cannot be replaced by a file
     with pytest.raises(OutputError, match="route.kml"):
         maps.write_outputs(route, tmp_path, formats=["geojson", "kml", "csv", "html"], processes=2)
@@ -54,7 +61,7 @@ def test_a_file_that_fails_in_a_child_is_reported_and_the_others_written(route, 
     assert not any(x.name.startswith(".") for x in tmp_path.iterdir())
 
 
-def test_outcomes_come_back_by_name_whichever_process_ran_them():
+def test_outcomes_come_back_by_name_whichever_process_ran_them(forking):
     def fail():
         raise OutputError("b: disk full")
 
@@ -62,7 +69,7 @@ def test_outcomes_come_back_by_name_whichever_process_ran_them():
     assert forked.run_tasks(tasks, {"a": 1, "b": 1, "c": 1}, 3) == {"a": None, "b": "b: disk full", "c": None}
 
 
-def test_a_writer_bug_in_a_child_is_raised_with_its_traceback():
+def test_a_writer_bug_in_a_child_is_raised_with_its_traceback(forking):
     def bug():
         raise ZeroDivisionError("boom in the writer")
 
@@ -70,7 +77,7 @@ def test_a_writer_bug_in_a_child_is_raised_with_its_traceback():
         forked.run_tasks([("light", lambda: None), ("heavy", bug)], {"light": 1, "heavy": 5}, 2)
 
 
-def test_an_interrupted_child_leaves_no_temporary_file(tmp_path):
+def test_an_interrupted_child_leaves_no_temporary_file(forking, tmp_path):
     def pieces():
         yield "half a file"
         raise KeyboardInterrupt  # what Ctrl-C does to a child in the middle of its file
