@@ -17,6 +17,7 @@ from typing import Callable
 
 from gazetteer.place import Place
 from geo.model import Document, Event, Evidence, Mention, Sentence, Timex
+from geo.geoparse_data import demonym_key
 from geo.resolve import contains
 from geo.text import lowered_matches_alike, zone_at
 
@@ -185,7 +186,9 @@ _COMING_FROM = re.compile(r"\b(?:mostly|mainly|largely|chiefly|predominantly|pri
                           r"most of them|all of them) from\b", re.I)
 # "We were supposed to take medicines to Sumy", "a charter due to take them to Karachi was cancelled"
 _CALLED_OFF = re.compile(r"\b(?:(?:was|were) supposed to|(?:was|were|been|is|are) (?:cancell?ed|called off|scrapped|aborted)|"
-                         r"called off)\b", re.I)
+                         r"called off|(?:has|have) been closed|remain(?:s|ed)? closed)\b", re.I)
+# "Two more flights to Brisbane are planned for Thursday"
+_PLANNED_FOR = re.compile(r"\b(?:is|are) (?:planned|scheduled|due|expected|set) for\b", re.I)
 _HABITUAL = re.compile(r"\b(?:normally|usually|typically|generally|routinely|customarily|regularly|tend to|tends to)\b", re.I)
 _IN_FROM = re.compile(r"\b(?:flew|flown|came|come|sailed|arrived|moved|brought|ferried|shipped|rolled)\s+in\s+from\b", re.I)
 _RELATIVE = re.compile(r",\s+(?:where|which|who|whom|whose|after which|since when)\b", re.I)
@@ -625,7 +628,7 @@ def extract_events(
             usable = _usable(stimex, text)
             return usable, _tightest(usable), _years_before(stimex, doc.published)
 
-        status = "expected" if (_EXPECTED.search(sent.text[: triggers[-1].end() + 1])
+        status = "expected" if (_EXPECTED.search(sent.text[: triggers[-1].end() + 1]) or _PLANNED_FOR.search(sent.text)
                                 or _headline_future(text, sent)) else "reported"
         evidence = (Evidence(doc.id, sent.text, sent.start, sent.end),)
         if not origins and not dests:
@@ -829,7 +832,9 @@ def _roles(text: str, sent: Sentence, in_sent: list[tuple[int, Mention]], trigge
             roles[i] = "destination"  # "Red Sea-bound vessels"
             prev_end, prev_idx = m.end, i
             continue
-        if after.startswith(("’s", "'s")) or _qualifies(text, m, in_sent) or _modifier(text, m):
+        if (after.startswith(("’s", "'s")) and (_possessed_place(m, in_sent) or _OWNER_OF.match(text, m.end))) \
+                or _qualifies(text, m, in_sent) \
+                or _modifier(text, m) or _SPOKE_HERE.match(text, m.end) or demonym_key(m.surface):
             prev_end = m.end
             continue  # "Russia's Kursk Oblast", "Ussuriysk, Primorsky Krai": a qualifier, not a stop
         cover = _COVER.search(before[-90:])
@@ -863,6 +868,20 @@ def _roles(text: str, sent: Sentence, in_sent: list[tuple[int, Mention]], trigge
 
 
 _HEADING_ON = re.compile(r",?\s+(?:and\s+)?(?:heading|headed|bound for|en route to|on (?:its|their|his|her) way)\b", re.I)
+
+
+# "India's foreign ministry said", "Russia's defence ministry": the country owns an institution
+_OWNER_OF = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:ministry|ministries|minister|government|army|navy|air force|forces|"
+                       r"military|president|prime|officials?|authorities|embassy|state|national|coast guard|parliament|"
+                       r"leader|spokes\w+|agency|office|police|foreign|defen[cs]e|interior|own)\b", re.I)
+# "the foreign ministry in Wellington said": where someone spoke
+_SPOKE_HERE = re.compile(r"\s+(?:said|says|told|announced|reported|confirmed|added|stated)\b")
+
+
+def _possessed_place(m: Mention, in_sent) -> bool:
+    """ "Russia's Kursk Oblast": a place follows the possessive, so this one only qualifies it;
+    "Nouméa's small Magenta airfield" names no place after it: the stop is Nouméa."""
+    return any(0 <= o.start - m.end <= 40 for _, o in in_sent if o is not m)
 
 
 _ENTRY_POINT = re.compile(r"\s+(?:at|near)\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}(?:of\s+)?")

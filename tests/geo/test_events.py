@@ -638,3 +638,16 @@ def test_flights_from_an_origin_told_after_the_arrival(fake_gazetteer):
                        "and were taken by bus to Voronezh.", fake_gazetteer)
     assert [(names(e.origins), names(e.destinations)) for e in evs] == [
         (["Portgrad"], ["Kursk"]), (["Kursk"], ["Voronezh"])]
+
+
+def test_possessives_spokespeople_and_demonyms(fake_gazetteer):
+    (ev,), _ = events_of("The planes landed at Portgrad's small Magenta airfield in the late morning.", fake_gazetteer)
+    assert names(ev.destinations) == ["Portgrad"]
+    (ev,), _ = events_of("A ship docked in Portgrad on Monday, Russia's foreign ministry said.", fake_gazetteer)
+    assert names(ev.destinations) == ["Portgrad"]
+    (ev,), _ = events_of("A plane left Kursk and brought 52 people back to Kursk, the ministry in Voronezh said.",
+                         fake_gazetteer)
+    assert "Voronezh" not in names(ev.destinations)
+    (ev,), _ = events_of("Two more flights to Kursk are planned for Thursday and Friday.", fake_gazetteer)
+    assert ev.status == "expected"
+    assert events_of("The airport at Kursk has been closed to commercial flights since Friday.", fake_gazetteer)[0] == []
