@@ -149,6 +149,7 @@ _BRIDGE = {
     "besieged", "embattled", "war-torn", "frontline", "front-line", "disputed", "contested", "remote",
     "tiny", "historic", "industrial", "fishing", "mining", "divided", "devastated", "force", "forces",
     "highway", "motorway", "road", "expressway", "freeway", "entrance", "mouth", "approaches", "end",
+    "railhead", "quay", "pier", "jetty", "dock", "docks", "yard", "freight", "container", "navy", "army",
 }
 _ROLE_PREP = {
     "from": "origin", "out": "origin",

@@ -651,3 +651,9 @@ def test_possessives_spokespeople_and_demonyms(fake_gazetteer):
     (ev,), _ = events_of("Two more flights to Kursk are planned for Thursday and Friday.", fake_gazetteer)
     assert ev.status == "expected"
     assert events_of("The airport at Kursk has been closed to commercial flights since Friday.", fake_gazetteer)[0] == []
+
+
+def test_leaving_the_railhead_at_a_town(fake_gazetteer):
+    evs, _ = events_of("The train left the railhead at Kursk on Monday night and passed through Portgrad early on "
+                       "Tuesday.", fake_gazetteer)
+    assert names(evs[0].origins) == ["Kursk"]
