@@ -45,7 +45,7 @@ OPENERS = [
     re.compile(r"^CORRECTION, \d{1,2} [A-Z][a-z]+ \d{4}: "),  # correction notice above the story
 ]
 # Article length (words) per set, keyed by the set's folder name.
-WORD_RANGES = {"heldout2": (250, 600), "heldout3": (250, 700), "heldout4": (300, 800), "heldout5": (150, 1200), "heldout6": (150, 1200), "heldout7": (150, 1200)}
+WORD_RANGES = {"heldout2": (250, 600), "heldout3": (250, 700), "heldout4": (300, 800), "heldout5": (150, 1200), "heldout6": (150, 1200), "heldout7": (150, 1200), "heldout8": (150, 1200)}
 
 
 def norm(s: str) -> str:
