@@ -362,7 +362,7 @@ def _tightest(usable: list[Timex]) -> tuple[date | None, date | None, int]:
 
 def _usable(timexes: list[Timex], text: str) -> list[Timex]:
     return [t for t in timexes if t.first and t.last and len(t.value) > 4
-            and not (text and (_REPORTING.search(text[max(0, t.start - 40):t.start])
+            and not (text and (_REPORTING.search(_SENTENCE_TAIL.split(text[max(0, t.start - 40):t.start])[-1])
                                or _REPORTED_AFTER.match(text[t.end:t.end + 30])
                                or (_DATELINE_BEFORE.search(text[max(0, t.start - 60):t.start])
                                    and _DATELINE_AFTER.match(text[t.end:t.end + 45]))))]
@@ -425,6 +425,9 @@ def _departure_to_arrival(left, reached, published: date | None):
     if l_start > r_end:
         return reached
     return l_start, r_end, max(l_prec, r_prec)
+
+
+_SENTENCE_TAIL = re.compile(r"[.!?][\"'”’]?\s+")
 
 
 def _dates_of_stop(usable: list[Timex], stop: list[Mention], default, besides=None):
@@ -543,7 +546,8 @@ def extract_events(
         its own), if any."""
         if not headings:
             sentence_timexes(sentences[0])
-            headings.append([t for t in dated[0] if _heading_line(text, t)])
+            found = [t for t in dated[0] if _heading_line(text, t)]
+            headings.append(found if len(found) >= 2 else [])  # one is a page's date line, not sections
         before = [t for t in headings[0] if t.end <= pos]
         return (before[-1].first, before[-1].last, before[-1].precision) if before else None
 
@@ -670,9 +674,10 @@ def extract_events(
         left_from = [m for _, m in origins]
         for group in _stopovers_before(groups, stopovers) or [[]]:
             g_start, g_end, g_prec = _dates_of_stop(usable, [m for _, m in group], (start, end, prec))
-            if left_from and group:
+            told_between = [t for t in usable if left_from and group and left_from[-1].end <= t.start < group[0][1].start]
+            if told_between:
                 # "left Quito on Wednesday and reached Huaquillas on Friday": from the one day to the other
-                left = _dates_of_stop(usable, left_from, (g_start, g_end, g_prec))
+                left = (told_between[0].first, told_between[0].last, told_between[0].precision)
                 reached = _dates_of_stop(usable, [m for _, m in group], (g_start, g_end, g_prec), besides=left)
                 g_start, g_end, g_prec = _departure_to_arrival(left, reached, doc.published)
             left_from = []

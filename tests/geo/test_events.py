@@ -657,3 +657,16 @@ def test_leaving_the_railhead_at_a_town(fake_gazetteer):
     evs, _ = events_of("The train left the railhead at Kursk on Monday night and passed through Portgrad early on "
                        "Tuesday.", fake_gazetteer)
     assert names(evs[0].origins) == ["Kursk"]
+
+
+def test_a_pages_date_line_is_no_section_heading_and_said_ends_a_sentence(fake_gazetteer):
+    text = ("Tanks head south\n\nThursday 17 October 2024\n\nA column left Kursk on Sunday night, two residents "
+            "said. Early on Monday it was filmed passing through Voronezh.")
+    evs, _ = events_of(text, fake_gazetteer)
+    assert [(names(e.destinations), e.start) for e in evs if e.destinations] == [(["Voronezh"], date(2024, 10, 14))]
+
+
+def test_a_departure_date_told_in_another_clause_is_not_the_movements(fake_gazetteer):
+    (ev,), _ = events_of("The outgoing soldiers, who arrived in May, will be flown from Kursk to Voronezh on Thursday.",
+                         fake_gazetteer)
+    assert ev.start == ev.end == date(2024, 10, 24)
