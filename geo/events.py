@@ -182,6 +182,10 @@ _NEGATED = re.compile(r"\b(?:not|never|no longer|n['’]t)\s+(?:[\w-]+\s+){0,2}$
 # "A separate train was filmed in X in February": told to set another movement apart from this one
 _UNRELATED = re.compile(r"\b(?:(?:a|an) (?:separate|unrelated|different)|not (?:a )?part of|(?:the )?(?:original|initial) "
                         r"(?:itinerary|plans?|schedule|route))\b", re.I)
+# "an aid worker from Valencia": where a person is from, told right before the place
+_HOMETOWN = re.compile(r"\b(?:worker|engineer|teacher|student|farmer|mechanic|nurse|doctor|man|woman|mother|father|"
+                       r"grandmother|grandfather|retiree|pensioner|volunteer|driver|fisherman|shopkeeper|trader|lawyer|"
+                       r"activist|journalist|year-old)s? from\s+(?:the\s+)?(?:(?:town|city|village|region|province) of\s+)?$", re.I)
 # "The group, mostly from Venezuela and Haiti, walked ...": who they are, not where this walk began
 _COMING_FROM = re.compile(r"\b(?:mostly|mainly|largely|chiefly|predominantly|primarily|originally|many of them|"
                           r"most of them|all of them) from\b", re.I)
@@ -190,6 +194,9 @@ _CALLED_OFF = re.compile(r"\b(?:(?:was|were) supposed to|(?:was|were|been|is|are
                          r"called off|(?:has|have) been closed|remain(?:s|ed)? closed)\b", re.I)
 # "Two more flights to Brisbane are planned for Thursday"
 _PLANNED_FOR = re.compile(r"\b(?:is|are) (?:planned|scheduled|due|expected|set) for\b", re.I)
+# "Boats from western Algeria mostly head for Almería": where such journeys usually go
+_MOSTLY_GO = re.compile(r"\b(?:mostly|often|usually|frequently|sometimes|generally|typically) (?:head|go|travel|sail|arrive|"
+                        r"land|come|leave|cross|move|end up)\w*", re.I)
 _HABITUAL = re.compile(r"\b(?:normally|usually|typically|generally|routinely|customarily|regularly|tend to|tends to)\b", re.I)
 _IN_FROM = re.compile(r"\b(?:flew|flown|came|come|sailed|arrived|moved|brought|ferried|shipped|rolled)\s+in\s+from\b", re.I)
 _RELATIVE = re.compile(r",\s+(?:where|which|who|whom|whose|after which|since when)\b", re.I)
@@ -582,7 +589,8 @@ def extract_events(
             # "the unit normally garrisoned outside X": where it is based, said of a unit that moves
             describing = [t for t in triggers if t.group("station") and 0 <= t.start() - habit.end() <= 2]
             triggers = [t for t in triggers if t not in describing] if describing else []
-        if not triggers or _EVERY.search(sent.text) or _UNRELATED.search(sent.text) or _CALLED_OFF.search(sent.text):
+        if not triggers or _EVERY.search(sent.text) or _UNRELATED.search(sent.text) or _CALLED_OFF.search(sent.text) \
+                or _MOSTLY_GO.search(sent.text):
             continue  # "convoys normally take three weeks to reach Juba": how things go, not a claim
         roles = _roles(text, sent, in_sent, triggers)
         _home_bases(text, sent, in_sent, roles, any(t.group("move") for t in triggers))
@@ -848,7 +856,7 @@ def _roles(text: str, sent: Sentence, in_sent: list[tuple[int, Mention]], trigge
             role = roles[prev_idx]
         else:
             role = _governing_role(text[max(sent.start, m.start - 120):m.start])
-        if cover and role:
+        if (cover or _HOMETOWN.search(before)) and role:
             role = None
         coming = _COMING_FROM.search(before[-90:])
         if role and coming and not any(
@@ -924,13 +932,19 @@ def _in_relative_clause(before: str, triggers) -> bool:
 def _same_clause(sentence: str, triggers, start: int, end: int) -> bool:
     """True if a movement verb governs the place: no clause break between the place and the
     nearest trigger ("reports from the U.S. that troops are headed to X": the U.S. is not an origin)."""
-    best = None
+    best = before = None
     for t in triggers:
         gap = sentence[t.end():start] if t.end() <= start else sentence[end:t.start()]
         dist = len(gap)
         if best is None or dist < best[0]:
             best = (dist, gap)
-    return best is not None and not _CLAUSE_BREAK.search(best[1])
+        if t.end() <= start and (before is None or dist < before[0]):
+            before = (dist, gap)
+    if best is None:
+        return False
+    # "taken from A to a centre in Granada, while the minors were moved to ...": the verb before governs
+    return not _CLAUSE_BREAK.search(best[1]) or (
+        before is not None and before[0] <= 120 and not _CLAUSE_BREAK.search(before[1]))
 
 
 _NEAR = re.compile(r"(?:,|\s+(?:air ?base|(?:naval |military )?base|airport|airfield|air station|barracks|camp|port))"

@@ -670,3 +670,13 @@ def test_a_departure_date_told_in_another_clause_is_not_the_movements(fake_gazet
     (ev,), _ = events_of("The outgoing soldiers, who arrived in May, will be flown from Kursk to Voronezh on Thursday.",
                          fake_gazetteer)
     assert ev.start == ev.end == date(2024, 10, 24)
+
+
+def test_a_verb_before_governs_across_a_while_clause_and_hometowns_are_no_origins(fake_gazetteer):
+    evs, _ = events_of("On Wednesday, 34 adults were taken by bus from Kursk to a reception centre in Voronezh, while "
+                       "the minors were moved to a child-protection centre in Portgrad.", fake_gazetteer)
+    assert names(evs[0].origins) == ["Kursk"] and "Voronezh" in names(evs[0].destinations)
+    (ev,), _ = events_of("Among those who arrived on Wednesday was an aid worker from Kursk who had spent two years "
+                         "in Voronezh.", fake_gazetteer)
+    assert "Kursk" not in names(ev.origins)
+    assert events_of("Boats from Kursk mostly head for Voronezh and Portgrad.", fake_gazetteer)[0] == []
