@@ -180,7 +180,7 @@ _EVERY = re.compile(r"\b(?:every|each) (?:year|summer|winter|spring|autumn|month
 # "does not want to travel to Miami", "have not left Kursk": no movement claimed
 _NEGATED = re.compile(r"\b(?:not|never|no longer|n['’]t)\s+(?:[\w-]+\s+){0,2}$", re.I)
 # "A separate train was filmed in X in February": told to set another movement apart from this one
-_UNRELATED = re.compile(r"\b(?:(?:a|an) (?:separate|unrelated|different)|not (?:a )?part of|(?:the )?(?:original|initial) "
+_UNRELATED = re.compile(r"\b(?:(?:a|an) (?:separate|unrelated|different|similar)|not (?:a )?part of|(?:the )?(?:original|initial) "
                         r"(?:itinerary|plans?|schedule|route))\b", re.I)
 # "an aid worker from Valencia": where a person is from, told right before the place
 _HOMETOWN = re.compile(r"\b(?:worker|engineer|teacher|student|farmer|mechanic|nurse|doctor|man|woman|mother|father|"

@@ -680,3 +680,8 @@ def test_a_verb_before_governs_across_a_while_clause_and_hometowns_are_no_origin
                          "in Voronezh.", fake_gazetteer)
     assert "Kursk" not in names(ev.origins)
     assert events_of("Boats from Kursk mostly head for Voronezh and Portgrad.", fake_gazetteer)[0] == []
+
+
+def test_a_similar_operation_is_background(fake_gazetteer):
+    assert events_of("India carried out a similar operation in June, when students were flown from Kursk to Voronezh.",
+                     fake_gazetteer)[0] == []
