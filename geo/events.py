@@ -390,6 +390,12 @@ def _heading_line(text: str, t: Timex) -> bool:
         r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|[\s*#–—\-:,.|]", "", rest)
 
 
+def _years_ago(when: date | None, published: date | None) -> bool:
+    """ "In the summer of 2018 crews came from Poland", told in 2025: a movement that ended more
+    than a year before the story was published is its background."""
+    return bool(when and published) and (published - when).days > 365
+
+
 def _years_before(timexes: list[Timex], published: date | None) -> bool:
     """True if the sentence dates itself by a year before the publication's only ("in 2022")."""
     return published is not None and any(
@@ -663,7 +669,7 @@ def extract_events(
         if not (start or end or earlier) or (usable and all(_CLOCK.fullmatch(t.text) for t in usable)):
             # a log's "17:30 - leaves Trapani" under "THURSDAY 4 APRIL": the section's day
             start, end, prec = heading_date(sent.start) or (start, end, prec)
-        if (earlier and not (start or end)) or _since_long_ago(
+        if (earlier and not (start or end)) or _years_ago(end or start, doc.published) or _since_long_ago(
                 [t for t in usable if (t.first, t.last) == (start, end)], text, doc.published):
             continue  # "forces sent to Ukraine before 2022", told in 2025: background, not this story
         origins = _drop_containers(origins, dests)

@@ -685,3 +685,9 @@ def test_a_verb_before_governs_across_a_while_clause_and_hometowns_are_no_origin
 def test_a_similar_operation_is_background(fake_gazetteer):
     assert events_of("India carried out a similar operation in June, when students were flown from Kursk to Voronezh.",
                      fake_gazetteer)[0] == []
+
+
+def test_a_movement_more_than_a_year_before_the_story_is_background(fake_gazetteer):
+    assert events_of("In the summer of 2018, crews and aircraft came from Kursk to Voronezh.", fake_gazetteer)[0] == []
+    (ev,), _ = events_of("In September, crews came from Kursk to Voronezh.", fake_gazetteer)
+    assert names(ev.destinations) == ["Voronezh"]
