@@ -737,6 +737,8 @@ def _month(m, doc):
         y = dct.year if mo > dct.month else dct.year + 1
     elif rel == "this":
         y = dct.year
+    elif re.search(r"\bsince\s+$", before, re.I):
+        y = dct.year if mo <= dct.month else dct.year - 1  # "since January": a month already begun
     else:
         y = _resolve_month(doc, mo, m.start(), m.end())
     return ("DATE", f"{y:04d}-{mo:02d}", _modword(m["mod"]))

@@ -288,3 +288,9 @@ def test_a_date_never_runs_across_a_blank_line():
     hits = [(text[h.start:h.end], h.value) for h in extract(text, FRI)]
     assert hits[0] == ("4 APRIL", "2025-04-04")  # the coming 4 April, from 18 October 2024
     assert all("\n" not in text for text, _ in hits)
+
+
+def test_since_a_month_is_a_month_already_begun():
+    text = "More than 25,000 people have arrived since January."
+    assert [h.value for h in extract(text, date(2024, 9, 12))] == ["2024-01"]
+    assert [h.value for h in extract("They have waited since October.", date(2024, 9, 12))] == ["2023-10"]
