@@ -914,8 +914,15 @@ _HEAD_NOUNS = {
 }
 
 
+_WATER_MODIFIES = re.compile(r"\s+(?:river\s+|sea\s+)?(?:ports?|towns?|cities|city|harbou?rs?|grain|deal|corridor|"
+                             r"shipping|fleet|delta|region|states?|countries|nations|route|terminals?)\b", re.I)
+
+
 def _modifier(text: str, m: Mention) -> bool:
-    """A country used as an adjective ("the US Ramstein base", "the US base in Germany")."""
+    """A country used as an adjective ("the US Ramstein base", "the US base in Germany"), or a
+    river or sea naming what lies on it ("the Danube port of Izmail", "the Black Sea grain deal")."""
+    if m.place.kind == "water":
+        return bool(_WATER_MODIFIES.match(text, m.end))
     if m.place.kind != "country":
         return False
     nxt = re.match(r"\s+([\w'’-]+)", text[m.end:m.end + 40])

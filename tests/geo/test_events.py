@@ -691,3 +691,9 @@ def test_a_movement_more_than_a_year_before_the_story_is_background(fake_gazette
     assert events_of("In the summer of 2018, crews and aircraft came from Kursk to Voronezh.", fake_gazetteer)[0] == []
     (ev,), _ = events_of("In September, crews came from Kursk to Voronezh.", fake_gazetteer)
     assert names(ev.destinations) == ["Voronezh"]
+
+
+def test_a_river_naming_its_port_is_no_stop(real_gazetteer):
+    (ev,), _ = events_of("A convoy of 64 grain trucks rolled into the Danube port of Izmail on Wednesday.",
+                         real_gazetteer)
+    assert [p.name for p in ev.destinations] == ["Izmayil"]
