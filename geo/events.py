@@ -194,6 +194,8 @@ _CALLED_OFF = re.compile(r"\b(?:(?:was|were) supposed to|(?:was|were|been|is|are
                          r"called off|(?:has|have) been closed|remain(?:s|ed)? closed)\b", re.I)
 # "Two more flights to Brisbane are planned for Thursday"
 _PLANNED_FOR = re.compile(r"\b(?:is|are) (?:planned|scheduled|due|expected|set) for\b", re.I)
+# "Moving a tank brigade from the Baikal region is expensive": a movement as a subject, said of any
+_GERUND_SUBJECT = re.compile(r"^\W*[A-Z][a-z]+ing\b[^.;:!?]{0,120}?\b(?:is|was|are|were|would be|will be|takes?|took|costs?|requires?)\b")
 # "Boats from western Algeria mostly head for Almería": where such journeys usually go
 _MOSTLY_GO = re.compile(r"\b(?:mostly|often|usually|frequently|sometimes|generally|typically) (?:head|go|travel|sail|arrive|"
                         r"land|come|leave|cross|move|end up)\w*", re.I)
@@ -596,6 +598,7 @@ def extract_events(
             describing = [t for t in triggers if t.group("station") and 0 <= t.start() - habit.end() <= 2]
             triggers = [t for t in triggers if t not in describing] if describing else []
         if not triggers or _EVERY.search(sent.text) or _UNRELATED.search(sent.text) or _CALLED_OFF.search(sent.text) \
+                or _GERUND_SUBJECT.match(sent.text) \
                 or _MOSTLY_GO.search(sent.text):
             continue  # "convoys normally take three weeks to reach Juba": how things go, not a claim
         roles = _roles(text, sent, in_sent, triggers)

@@ -697,3 +697,11 @@ def test_a_river_naming_its_port_is_no_stop(real_gazetteer):
     (ev,), _ = events_of("A convoy of 64 grain trucks rolled into the Danube port of Izmail on Wednesday.",
                          real_gazetteer)
     assert [p.name for p in ev.destinations] == ["Izmayil"]
+
+
+def test_a_movement_as_a_subject_is_said_of_any(fake_gazetteer):
+    for text in ('"Moving a tank brigade from Kursk is expensive and slow," an analyst said.',
+                 '"Crossing to Voronezh with a ready force is the job."'):
+        assert events_of(text, fake_gazetteer)[0] == []
+    (ev,), _ = events_of("Moving fast, the brigade crossed from Kursk into Voronezh on Monday.", fake_gazetteer)
+    assert names(ev.destinations) == ["Voronezh"]
