@@ -232,6 +232,17 @@ def _load_lines(path: Path) -> set[str]:
         return {ln.strip() for ln in f if ln.strip() and not ln.startswith("#")}
 
 
+def _add_coded_names(path: Path, positions: dict, add) -> None:
+    """``add`` the name and ASCII name of each GeoNames admin code in ``path`` (code, name,
+    asciiname, geonameid per line) that ``positions`` places."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            code, nm, ascii_nm, _ = line.rstrip("\n").split("\t")
+            if code in positions:
+                for n in (nm, ascii_nm):
+                    add(n, *positions[code])
+
+
 def _places() -> tuple[dict[str, list[tuple[float, float]]], list[dict]]:
     """Positions of every GeoNames name key (cities500 names and alternate names, admin1,
     admin2, countries), and the cities500 records."""
@@ -254,24 +265,14 @@ def _places() -> tuple[dict[str, list[tuple[float, float]]], list[dict]]:
         for nm in [r["name"], *(r.get("alternatenames") or ())]:
             add(nm, lat, lon)
         a1pos.setdefault(f"{r.get('countrycode')}.{r.get('admin1code')}", [lat, lon])
-    with open(DATA / "admin1CodesASCII.txt", encoding="utf-8") as f:
-        for line in f:
-            code, nm, ascii_nm, _ = line.rstrip("\n").split("\t")
-            if code in a1pos:
-                for n in (nm, ascii_nm):
-                    add(n, *a1pos[code])
+    _add_coded_names(DATA / "admin1CodesASCII.txt", a1pos, add)
     a2pos = {}
     with open(DATA / "admin2_centroids.tsv", encoding="utf-8") as f:
         for line in f:
             if not line.startswith("#") and line.strip():
                 code, lat, lon = line.split("\t")[:3]
                 a2pos[code] = (float(lat), float(lon))
-    with open(DATA / "admin2Codes.txt", encoding="utf-8") as f:
-        for line in f:
-            code, nm, ascii_nm, _ = line.rstrip("\n").split("\t")
-            if code in a2pos:
-                for n in (nm, ascii_nm):
-                    add(n, *a2pos[code])
+    _add_coded_names(DATA / "admin2Codes.txt", a2pos, add)
     with open(gnc / "countries.json", encoding="utf-8") as f:
         for c in json.load(f).values():
             add(c["name"], 1e9, 1e9)  # a country is always "far"

@@ -22,7 +22,10 @@ from geo.resolve import contains
 from geo.text import lowered_matches_alike, zone_at
 
 # Verb forms of movement, by relation. Nouns ("deployments") describe plans, not claims.
-_MOVE = r"divert(?:ed|ing|s)?|transit(?:ed|ing|s)?(?= the| through)|pass(?:ed|ing)(?! away)|cleared(?= the )|carried|taken (?=to |back to |on to |from )|(?:roll|limp|steam|chug)(?:ed|ing|s)? (?:[\w-]+ )?(?=through |into |past |across |toward|to |out of |back )|(?:took|take|takes|taking) (?:them|him|her|it|us|the [\w-]+|[\w-]+ of the [\w-]+) (?=to |back to |on to )|(?:took|taken|take|takes|taking) (?!part\b|place\b|control\b|power\b|office\b|charge\b|advantage\b|note\b|care\b|steps?\b|action\b|over\b|off\b)(?:[\w,-]+ ){1,4}?(?:(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west) )?(?=to |from )|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing)|transports?(?! (?:aircraft|planes?|ships?|vessels?|helicopters?|jets?|minist\w+|links?|hubs?|sector|compan\w+|networks?|costs?|capacity|squadrons?|fleets?|infrastructure|routes?|corridors?)\b)|shift(?:ed|ing|s)?(?= (?:from|to|back|out)\b| [\w-]+ (?:from|to)\b)|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|(?<!the )(?<!a )(?<!this )(?<!that )move(?= on\b| to\b| from\b| into\b| back\b| out\b| toward)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?(?! (?:the|its|their|his|her|an?) (?:offer|request|bid|support|proposal|application|candidacy|claim|nomination|invitation|resolution|motion|lawsuit|charges?|ambassador|envoy)\b)|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying|y|ies)|travel(?:s|l?ed|l?ing)?|(?:walk(?:ed|ing|s)?|trek(?:ked|king|s)?|wad(?:ed|ing|es?)|sw[ai]m(?:ming|s)?|board(?:ed|ing)|hik(?:ed|ing)|rode|ride|riding|drive|drives|driving)(?= (?:[\w-]+ ){0,3}?(?:from|to|into|across|through|towards?|back)\b)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|repatriat(?:ed|ing|e)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|follow(?:s|ed|ing)?(?= (?:by|from|to|on)\b)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)"
+# Nouns of a journey: with "from"/"to" a movement claim ("flights from Kabul to Doha").
+_TRAVEL_NOUNS = r"(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|shipments?|evacuations?)"
+_MOVE = (r"divert(?:ed|ing|s)?|transit(?:ed|ing|s)?(?= the| through)|pass(?:ed|ing)(?! away)|cleared(?= the )|carried|taken (?=to |back to |on to |from )|(?:roll|limp|steam|chug)(?:ed|ing|s)? (?:[\w-]+ )?(?=through |into |past |across |toward|to |out of |back )|(?:took|take|takes|taking) (?:them|him|her|it|us|the [\w-]+|[\w-]+ of the [\w-]+) (?=to |back to |on to )|(?:took|taken|take|takes|taking) (?!part\b|place\b|control\b|power\b|office\b|charge\b|advantage\b|note\b|care\b|steps?\b|action\b|over\b|off\b)(?:[\w,-]+ ){1,4}?(?:(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west) )?(?=to |from )|re-?rout(?:e|ed|es|ing)|sails?|cross(?:es)? (?=to|into|over)|"
+    + _TRAVEL_NOUNS + r"\s+(?=(?:from|to)\b)|made it(?: safely)? to|mak(?:e|ing) it to|leav(?:e|es|ing)|displac(?:ed|ing)|went|gone|go(?:es|ing)? to|came|escap(?:ed|ing)|embark(?:ed|ing)?|set (?:sail|off|out)|sets (?:sail|off)|transport(?:ed|ing)|transports?(?! (?:aircraft|planes?|ships?|vessels?|helicopters?|jets?|minist\w+|links?|hubs?|sector|compan\w+|networks?|costs?|capacity|squadrons?|fleets?|infrastructure|routes?|corridors?)\b)|shift(?:ed|ing|s)?(?= (?:from|to|back|out)\b| [\w-]+ (?:from|to)\b)|transferr(?:ed|ing)|transfers?|mov(?:ed|ing|es)|(?<!the )(?<!a )(?<!this )(?<!that )move(?= on\b| to\b| from\b| into\b| back\b| out\b| toward)|ship(?:ped|ping)|deploy(?:ed|ing|s)?|redeploy(?:ed|ing)?|sen[dt]|sending|dispatch(?:ed|ing)?|relocat(?:ed|ing|e)|withdr[ae]w(?:n|ing)?(?! (?:the|its|their|his|her|an?) (?:offer|request|bid|support|proposal|application|candidacy|claim|nomination|invitation|resolution|motion|lawsuit|charges?|ambassador|envoy)\b)|cross(?:ed|ing)|sail(?:ed|ing)|fl(?:ew|own|ying|y|ies)|travel(?:s|l?ed|l?ing)?|(?:walk(?:ed|ing|s)?|trek(?:ked|king|s)?|wad(?:ed|ing|es?)|sw[ai]m(?:ming|s)?|board(?:ed|ing)|hik(?:ed|ing)|rode|ride|riding|drive|drives|driving)(?= (?:[\w-]+ ){0,3}?(?:from|to|into|across|through|towards?|back)\b)|marched|drove|driven|evacuat(?:ed|ing)|fled|airlift(?:ed|ing)|repatriat(?:ed|ing|e)|ferr(?:ied|ying)|brought|bused|bussed|return(?:ed|ing)|depart(?:ed|ing)|left|rotat(?:ed|ing)|follow(?:s|ed|ing)?(?= (?:by|from|to|on)\b)|took off|tak(?:e|es|ing) off|turn(?:ed|ing|s)? (?:around|back)|pull(?:ed|ing|s)? (?:out|back)|retreat(?:ed|ing|s)?|f[ae]ll(?:ing)? back|escort(?:ed|ing)|smuggl(?:ed|ing)|deliver(?:ed|ing)")
 _HEAD = r"head(?:ed|ing|s)?(?:\s+(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west|back|home|straight|inland))?(?:\s+for|\s+to|\s+towards?|\s+there)|[\w-]+-bound|on (?:their|its|his|her) way to|en route to|bound for|advanc(?:ed|ing) (?:on|toward)|march(?:ed|ing)? (?:on|toward)"
 _ARRIVE = r"(?:is|are) (?:now |also |then )?(?:expected|due) (?:at|in)(?! \d)|converg(?:e|ed|es|ing) (?=on |in |at |near )|call(?:s|ed|ing)? (?:at|in)|put(?:s|ting)? in (?:at|to)|(?:dropp(?:ed|ing)|drops?|cast|lie at|lay at|lying at) anchor (?=at |in |off )|anchor(?:s|ed|ing)? (?:at|in|off)|moor(?:s|ed|ing)? (?:at|in)|berth(?:ed|ing|s)? (?:at|in|alongside)|set(?:s|ting)? up (?:camp|tents?|base)|(?:sought|seeking|seek|took|taking|find|found) (?:refuge|shelter|safety)|shelter(?:ed|ing)|settl(?:ed|ing)|arriv(?:ed|ing|es?)|reach(?:ed|ing|es)?|enter(?:ed|ing|s)?|land(?:ed|ing|s)? (?:at|in)|(?:will|to|would|can|could) land|landed|dock(?:ed|ing|s)?(?= (?:in|at)\b)|dock(?:ed|ing)|disembark(?:ed|ing)|gather(?:ed|ing|ings)?|concentrat(?:ed|ing|ion)|mass(?:ed|ing)|amass(?:ed|ing)|assembl(?:ed|ing)|spotted|seen(?! as\b)|sighted|filmed|unload(?:ed|ing)|offload(?:ed|ing)|photographed|sightings? (?:[\w-]+ ){0,3}?(?=at |in |near )|disperse[ds]?|dispersed"
 _STATION = r"refuel(?:l?ed|l?ing|s)? (?=in|at)|sp(?:ent|ends?|ending) (?:[\w-]+ ){1,3}?(?=in |at )|load(?:ed|ing) (?:[\w-]+ ){0,3}?(?=in |at )|stop(?:ped|ping|s)? (?:over |overnight |briefly |for the night |for [\w-]+ (?:hours?|days?|nights?) )?(?=in|at)|halt(?:ed|ing|s)? (?=in|at)|stopovers? (?=in|at)|(?:drills?|exercis(?:es?|ed|ing)|manoeuvres|maneuvers|war games|patrols?)\s+(?=in|off|near)|patroll(?:ed|ing)|station(?:ed|ing)|based|basing|garrisoned|camp(?:ed|ing)|housed|located|billeted|quartered|training (?:at|in)|trained (?:at|in)|undergoing training (?:at|in)"
@@ -199,6 +202,14 @@ _GERUND_SUBJECT = re.compile(r"^\W*[A-Z][a-z]+ing\b[^.;:!?]{0,120}?\b(?:is|was|a
 # "Boats from western Algeria mostly head for Almería": where such journeys usually go
 _MOSTLY_GO = re.compile(r"\b(?:mostly|often|usually|frequently|sometimes|generally|typically) (?:head|go|travel|sail|arrive|"
                         r"land|come|leave|cross|move|end up)\w*", re.I)
+def _tells_no_claim(sentence: str) -> bool:
+    """True for a sentence whose movement verbs tell no claim of this story: a habit ("every
+    summer", "boats mostly head for X"), another movement ("a separate train"), a plan called off,
+    a movement as a subject ("Moving a brigade from X is expensive")."""
+    return bool(_EVERY.search(sentence) or _UNRELATED.search(sentence) or _CALLED_OFF.search(sentence)
+                or _GERUND_SUBJECT.match(sentence) or _MOSTLY_GO.search(sentence))
+
+
 _HABITUAL = re.compile(r"\b(?:normally|usually|typically|generally|routinely|customarily|regularly|tend to|tends to)\b", re.I)
 _IN_FROM = re.compile(r"\b(?:flew|flown|came|come|sailed|arrived|moved|brought|ferried|shipped|rolled)\s+in\s+from\b", re.I)
 _RELATIVE = re.compile(r",\s+(?:where|which|who|whom|whose|after which|since when)\b", re.I)
@@ -549,19 +560,22 @@ def extract_events(
     dated: list = []  # the timexes in text order and their starts, once a sentence asks
     headings: list = []  # the dates standing as section headings, once a sentence asks
 
-    def sentence_timexes(sent: Sentence) -> list[Timex]:
+    def doc_timexes() -> list[Timex]:
+        """The document's date expressions in text order, found when a sentence first asks."""
         if not dated:
             found = sorted(timexes() if callable(timexes) else timexes, key=lambda t: t.start)
             dated.extend((found, [t.start for t in found]))
-        found, tstarts = dated
+        return dated[0]
+
+    def sentence_timexes(sent: Sentence) -> list[Timex]:
+        found, tstarts = doc_timexes(), dated[1]
         return found[bisect_left(tstarts, sent.start):bisect_left(tstarts, sent.end)]
 
     def heading_date(pos: int):
         """The date of the log or live-blog section ``pos`` is in ("THURSDAY 4 APRIL" on a line of
         its own), if any."""
         if not headings:
-            sentence_timexes(sentences[0])
-            found = [t for t in dated[0] if _heading_line(text, t)]
+            found = [t for t in doc_timexes() if _heading_line(text, t)]
             headings.append(found if len(found) >= 2 else [])  # one is a page's date line, not sections
         before = [t for t in headings[0] if t.end <= pos]
         return (before[-1].first, before[-1].last, before[-1].precision) if before else None
@@ -597,9 +611,7 @@ def extract_events(
             # "the unit normally garrisoned outside X": where it is based, said of a unit that moves
             describing = [t for t in triggers if t.group("station") and 0 <= t.start() - habit.end() <= 2]
             triggers = [t for t in triggers if t not in describing] if describing else []
-        if not triggers or _EVERY.search(sent.text) or _UNRELATED.search(sent.text) or _CALLED_OFF.search(sent.text) \
-                or _GERUND_SUBJECT.match(sent.text) \
-                or _MOSTLY_GO.search(sent.text):
+        if not triggers or _tells_no_claim(sent.text):
             continue  # "convoys normally take three weeks to reach Juba": how things go, not a claim
         roles = _roles(text, sent, in_sent, triggers)
         _home_bases(text, sent, in_sent, roles, any(t.group("move") for t in triggers))
@@ -614,9 +626,9 @@ def extract_events(
             origins = []
         else:
             departure_points = set()
-        dests, stopovers = _stopovers_first(text, dests)
+        stopovers = _stopovers(text, dests)
         dests, earlier_stops = _told_backwards(text, dests)
-        stopovers = stopovers + earlier_stops
+        stopovers += earlier_stops
         ways = [(i, m) for i, m in in_sent if roles.get(i) == "transit"]
         if dests and not origins:
             # "entered the Red Sea after crossing the Suez Canal": passed before, told after
@@ -768,13 +780,10 @@ _STOPOVER = re.compile(r"\b(?:with|after|via|including|and)\s+(?:a|an|one)\s+(?:
                        r"layover|call)s?\s+(?:in|at)\s+(?:the\s+)?$", re.I)
 
 
-def _stopovers_first(text: str, dests):
-    """ "will fly to Darwin with a refuelling stop in Guam": a stop on the way, told after the
-    destination, comes before it (``_stopovers_before``). Returns the destinations and the stopovers."""
-    if len(dests) < 2:
-        return dests, []
-    stopovers = [(i, m) for i, m in dests[1:] if _STOPOVER.search(text[max(0, m.start - 60):m.start])]
-    return dests, stopovers
+def _stopovers(text: str, dests):
+    """ "will fly to Darwin with a refuelling stop in Guam": the stops on the way told after a
+    destination; they come before it (``_stopovers_before``)."""
+    return [(i, m) for i, m in dests[1:] if _STOPOVER.search(text[max(0, m.start - 60):m.start])]
 
 
 _AFTER_CLAUSE = re.compile(r"(?:,\s*|\s)after\s+(?!that\b|which\b|a\b|an\b|\d)", re.I)
@@ -805,8 +814,7 @@ def _stopovers_before(groups, stopovers):
     return out
 
 
-_TRAVEL_NOUN = re.compile(r"(?:flights?|journeys?|voyages?|trips?|passages?|crossings?|transfers?|airlifts?|convoys?|"
-                          r"shipments?|evacuations?)\b", re.I)
+_TRAVEL_NOUN = re.compile(_TRAVEL_NOUNS + r"\b", re.I)
 
 
 def _stops_before_departure(text: str, sent: Sentence, origins, dests, triggers) -> bool:
