@@ -700,8 +700,9 @@ def extract_events(
         anaphoric = bool(_ANAPHOR.search(sent.text[: triggers[0].start()]) or _IN_FROM.search(sent.text)
                          or (not start and _VEHICLES_BACK.search(sent.text[: triggers[0].start()])))
         groups = _sequence_groups(text, dests, {i for i, _ in waypoints} | departure_points, triggers, sent.start)
-        left_from = [m for _, m in origins]
+        left_from = [m for _, m in origins]  # the places the first group of stops is left from
         for group in _stopovers_before(groups, stopovers) or [[]]:
+            first = (left_from or [m for _, m in group] or [None])[0]
             g_start, g_end, g_prec = _dates_of_stop(usable, [m for _, m in group], (start, end, prec))
             told_between = [t for t in usable if left_from and group and left_from[-1].end <= t.start < group[0][1].start]
             if told_between:
@@ -710,13 +711,11 @@ def extract_events(
                 reached = _dates_of_stop(usable, [m for _, m in group], (g_start, g_end, g_prec), besides=left)
                 g_start, g_end, g_prec = _departure_to_arrival(left, reached, doc.published)
             left_from = []
-            first = (origins or group)[0][1] if (origins or group) else None
             events.append(Event(
                 doc.id, prior, tuple(m.place for _, m in group), relation if not prior or relation != "station" else "move",
                 _status_of(sent, triggers, first, status), g_start, g_end, g_prec, mode, actor, count, evidence,
                 origin_country, anaphoric,
             ))
-            origins = []
             prior = tuple(m.place for _, m in group)
             relation = "move"
         used.update(i for i, _ in origins + dests)

@@ -705,3 +705,9 @@ def test_a_movement_as_a_subject_is_said_of_any(fake_gazetteer):
         assert events_of(text, fake_gazetteer)[0] == []
     (ev,), _ = events_of("Moving fast, the brigade crossed from Kursk into Voronezh on Monday.", fake_gazetteer)
     assert names(ev.destinations) == ["Voronezh"]
+
+
+def test_the_places_left_are_used_places_too(fake_gazetteer):
+    # their sentence is the evidence of the origin place on the map
+    (ev,), used = events_of("The ship left Kursk on Monday and will sail to Voronezh.", fake_gazetteer)
+    assert names(ev.origins) == ["Kursk"] and used == ["Kursk", "Voronezh"]
